@@ -1,0 +1,21 @@
+#ifndef PLANTSYNC_COPENSSL_SHIM_H
+#define PLANTSYNC_COPENSSL_SHIM_H
+#include <openssl/ssl.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/sha.h>
+#include <openssl/x509v3.h>
+#include <openssl/crypto.h>
+
+// Macros over SSL_ctrl / SSL_CTX_ctrl that Swift cannot import.
+static inline long plantsync_SSL_CTX_set_min_proto_version(SSL_CTX *ctx, int version) {
+    return SSL_CTX_set_min_proto_version(ctx, version);
+}
+static inline long plantsync_SSL_set_tlsext_host_name(SSL *ssl, const char *name) {
+    return SSL_set_tlsext_host_name(ssl, name);
+}
+static inline long plantsync_SSL_CTX_set_mode(SSL_CTX *ctx, long mode) {
+    return SSL_CTX_set_mode(ctx, mode);
+}
+#endif

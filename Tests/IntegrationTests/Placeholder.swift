@@ -1,0 +1,1 @@
+// Placeholder until the first integration test lands; delete it then.
