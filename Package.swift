@@ -21,7 +21,7 @@ let package = Package(
         .target(name: "PlantNet", dependencies: ["PlantModel", "COpenSSL"]),
         // Agent side.
         .target(name: "PlantCapture", dependencies: ["PlantModel", "PlantConfig", "PlantNet"]),
-        .target(name: "PlantAggregate", dependencies: ["PlantModel"]),
+        .target(name: "PlantAggregate", dependencies: ["PlantModel", "PlantConfig"]),
         .target(name: "PlantForward", dependencies: ["PlantModel", "PlantJournal", "PlantNet"]),
         .target(name: "PlantAgent", dependencies: [
             "PlantModel", "PlantConfig", "PlantJournal", "PlantNet", "PlantCapture", "PlantAggregate", "PlantForward",
@@ -38,9 +38,9 @@ let package = Package(
         .testTarget(name: "PlantJournalTests", dependencies: ["PlantJournal", "PlantModel"]),
         .testTarget(name: "PlantNetTests", dependencies: ["PlantNet"]),
         .testTarget(name: "PlantCaptureTests", dependencies: ["PlantCapture", "PlantModel", "PlantConfig"]),
-        .testTarget(name: "PlantAggregateTests", dependencies: ["PlantAggregate", "PlantModel"]),
+        .testTarget(name: "PlantAggregateTests", dependencies: ["PlantAggregate", "PlantModel", "PlantConfig"]),
         .testTarget(name: "PlantForwardTests", dependencies: ["PlantForward", "PlantJournal", "PlantModel", "PlantNet"]),
-        .testTarget(name: "PlantHubTests", dependencies: ["PlantHub", "PlantModel", "PlantNet"]),
+        .testTarget(name: "PlantHubTests", dependencies: ["PlantHub", "PlantModel", "PlantNet", "PlantJournal", "PlantConfig"]),
         .testTarget(name: "PlantAgentTests", dependencies: ["PlantAgent", "PlantModel", "PlantConfig"]),
         // Runs the built `plantsync` and `plantsync-testkit` binaries as a user would.
         .testTarget(name: "IntegrationTests", dependencies: ["PlantJournal", "PlantModel"]),
