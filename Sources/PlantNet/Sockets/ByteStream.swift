@@ -22,6 +22,10 @@ public protocol ByteStream: AnyObject {
     func waitForInput(timeout: Duration?, unless signal: StopSignal?) throws -> SocketWait
     /// Closes the stream (TLS: sends close_notify first). Idempotent.
     func close()
+    /// Half-closes, discards what the peer still sends until it closes or `timeout` passes, then
+    /// closes: a response written just before is then not destroyed by a TCP reset (closing a
+    /// socket with unread input resets the connection).
+    func closeLingering(timeout: Duration)
 }
 
 extension ByteStream {

@@ -157,6 +157,29 @@ public final class TCPConnection: ByteStream {
         if fd >= 0 { _ = shutdown(fd, Int32(SHUT_WR)) }
     }
 
+    public func closeLingering(timeout: Duration) {
+        guard fd >= 0 else { return }
+        shutdownWrite()
+        discardInput(until: Deadline(timeout))
+        close()
+    }
+
+    /// Reads and drops input until end of stream, an error, the deadline or 1 MiB.
+    func discardInput(until deadline: Deadline) {
+        var scratch = [UInt8](repeating: 0, count: 16 * 1024)
+        var total = 0
+        while total < 1 << 20 {
+            let n = recv(fd, &scratch, scratch.count, 0)
+            if n > 0 {
+                total += n
+                continue
+            }
+            if n == 0 || (errno != EAGAIN && errno != EINTR) { return }
+            guard (try? waitForSocket(fd, events: Int16(POLLIN), deadline: deadline, stop: stop,
+                                      operation: "read", peer: peer)) == .ready else { return }
+        }
+    }
+
     public func close() {
         if fd >= 0 {
             Glibc.close(fd)

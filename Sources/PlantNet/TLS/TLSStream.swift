@@ -151,6 +151,17 @@ public final class TLSStream: ByteStream {
         return String(cString: text)
     }
 
+    public func closeLingering(timeout: Duration) {
+        guard !isClosed else { return }
+        isClosed = true
+        ERR_clear_error()
+        _ = SSL_shutdown(ssl)
+        ERR_clear_error()
+        connection.shutdownWrite()
+        connection.discardInput(until: Deadline(timeout))
+        connection.close()
+    }
+
     /// Sends close_notify (one non-blocking attempt) and closes the socket.
     public func close() {
         guard !isClosed else { return }
