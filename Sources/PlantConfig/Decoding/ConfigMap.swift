@@ -228,6 +228,9 @@ public final class ConfigMap {
         session.errors.append(ConfigError(file: session.file, position: position, path: path, message: message))
     }
 
+    /// How many problems the whole decoding pass has recorded so far.
+    var problemCount: Int { session.errors.count }
+
     /// Reports the keys nobody asked for.
     func reportUnknownKeys() {
         guard !ignoresUnknownKeys else { return }

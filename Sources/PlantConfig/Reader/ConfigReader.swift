@@ -174,8 +174,12 @@ private struct BlockReader {
             // The rest of the line is read as if it were a line of its own, indented to its first
             // character: `- name: a` opens a map whose further keys line up under `name`.
             lines[index].start = contentStart
-            childIndent = contentStart
-            items.append(readItemContent(path: itemPath, indent: indent))
+            let item = readItemContent(path: itemPath, indent: indent)
+            switch item.content {
+            case .map, .list: childIndent = contentStart
+            case .scalar, .empty: childIndent = nil
+            }
+            items.append(item)
         }
         return ConfigNode(.list(items), at: position)
     }

@@ -52,7 +52,10 @@ struct ScalarSyntax {
         let (node, end) = try self.node(at: start, inFlow: false)
         let after = skipSpace(from: end)
         if after < scalars.count, scalars[after] != "#" || after == end {
-            throw SyntaxProblem(index: after, message: "unexpected text after the value; put a space before a # comment")
+            let message =
+                scalars[after] == "#"
+                ? "a # comment needs a space before it" : "unexpected text after the value; quote the whole value"
+            throw SyntaxProblem(index: after, message: message)
         }
         return node
     }

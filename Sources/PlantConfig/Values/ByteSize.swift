@@ -13,6 +13,9 @@ public struct ByteSize: Sendable, Hashable, Comparable, CustomStringConvertible 
     public static func mebibytes(_ count: Int) -> ByteSize { ByteSize(bytes: count << 20) }
     public static func gibibytes(_ count: Int) -> ByteSize { ByteSize(bytes: count << 30) }
 
+    /// The largest size; as an upper bound, "no limit".
+    public static let max = ByteSize(bytes: .max)
+
     public static func < (lhs: ByteSize, rhs: ByteSize) -> Bool { lhs.bytes < rhs.bytes }
 
     private static let units: [(suffix: String, factor: Int)] = [
@@ -49,7 +52,9 @@ extension ConfigConversion where Value == ByteSize {
     /// A size (`64KiB`, `512MiB`, `4GiB`, `1MB`), optionally within `range`.
     public static func size(in range: ClosedRange<ByteSize>? = nil) -> ConfigConversion<ByteSize> {
         let expectation =
-            if let range {
+            if let range, range.upperBound.bytes == .max {
+                "a size of at least \(range.lowerBound)"
+            } else if let range {
                 "a size from \(range.lowerBound) to \(range.upperBound)"
             } else {
                 "a size like 64KiB, 512MiB or 4GiB"
