@@ -27,6 +27,11 @@ public struct HTTPRequest: Sendable, Equatable {
     public var version: HTTPVersion
     public var headers: HTTPHeaders
     public var body: [UInt8]
+    /// Set by `HTTPServer`: the client's `host:port`.
+    public var remoteAddress: String?
+    /// Set by `HTTPServer` over mutual TLS: the subject of the verified client certificate,
+    /// e.g. "/CN=plant-P100".
+    public var clientCertificateSubject: String?
 
     public init(method: String, target: String, version: HTTPVersion = .http1_1,
                 headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {

@@ -5,9 +5,12 @@ extension HTTPServer {
     func serve(_ connection: TCPConnection) {
         defer { connectionEnded() }
         let stream: ByteStream
+        var clientSubject: String?
         if let tls = configuration.tls {
             do {
-                stream = try TLSStream(server: connection, context: tls, timeout: configuration.handshakeTimeout)
+                let tlsStream = try TLSStream(server: connection, context: tls, timeout: configuration.handshakeTimeout)
+                clientSubject = tlsStream.peerCertificateSubject
+                stream = tlsStream
             } catch {
                 record { $0.tlsHandshakeFailures += 1 }
                 connection.close()
@@ -21,13 +24,15 @@ extension HTTPServer {
         var output: [UInt8] = []
         output.reserveCapacity(4096)
         while true {
-            let request: HTTPRequest
+            var request: HTTPRequest
             do {
                 guard let next = try readRequest(stream, &buffer, &decoder) else {
                     stream.close()
                     return
                 }
                 request = next
+                request.remoteAddress = connection.peer
+                request.clientCertificateSubject = clientSubject
             } catch let error as HTTPParseError {
                 record { $0.requestsRejected += 1 }
                 var response = HTTPResponse(status: error.status, contentType: "text/plain; charset=utf-8",
