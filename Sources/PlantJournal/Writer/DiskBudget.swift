@@ -26,6 +26,34 @@ struct DiskUsage {
     }
 }
 
+/// Measures disk usage at most every `interval` and, in between, adds what accepted groups
+/// were estimated to add: measuring costs several SQLite and file-system calls, too many for
+/// every small group commit.
+struct DiskUsageTracker {
+    private var measured: DiskUsage?
+    private var measuredAt = ContinuousClock.Instant.now
+    let interval: Duration
+
+    init(interval: Duration = .milliseconds(250)) { self.interval = interval }
+
+    mutating func current(_ db: Connection, path: String) throws -> DiskUsage {
+        if let measured, ContinuousClock.now - measuredAt < interval { return measured }
+        let usage = try DiskUsage.measure(db, path: path)
+        measured = usage
+        measuredAt = .now
+        return usage
+    }
+
+    /// Counts bytes a committed group added (estimated) until the next measurement.
+    mutating func add(_ bytes: Int64) {
+        measured?.journalBytes += bytes
+        measured?.freeBytes -= bytes
+    }
+
+    /// Forces a fresh measurement next time (after a failure, or when space may have been freed).
+    mutating func invalidate() { measured = nil }
+}
+
 /// The refusal rule of `JournalOptions` (see its "Disk budget and priorities").
 struct DiskBudget {
     let path: String

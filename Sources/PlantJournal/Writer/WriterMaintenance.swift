@@ -141,6 +141,7 @@ extension WriterSession {
                 }
                 deleted += db.changes
             }
+            if deleted > 0 { usage.invalidate() }  // freed pages count as free again
             return deleted
         }
     }

@@ -13,6 +13,7 @@ final class WriterSession {
     let options: JournalOptions
     private(set) var db: Connection
     private let budget: DiskBudget
+    var usage = DiskUsageTracker()
     private var cursors: [StreamCursor] = []
     private var cursorIndex: [String: Int] = [:]
     /// Dead letters recorded; while zero, appends skip the dead-letter id lookup.
@@ -53,7 +54,7 @@ final class WriterSession {
         if budget.isActive {
             accepted = []
             do {
-                var usage = try DiskUsage.measure(db, path: path)
+                var usage = try self.usage.current(db, path: path)
                 for request in group {
                     if let refusal = budget.refusal(
                         adding: request.estimatedBytes, priority: request.priority,
@@ -79,6 +80,7 @@ final class WriterSession {
                 return outcomes
             }
             walDirty = true
+            usage.add(accepted.reduce(0) { $0 + $1.estimatedBytes })
             if retryAt != 0 {
                 retryAt = 0
                 health.withLock { $0 = .ok }
@@ -239,6 +241,7 @@ final class WriterSession {
     /// Fails every caller of a group with the error, entering a failure state where it calls for one.
     private func fail(_ requests: [AppendRequest], with error: any Error, now: Int64) {
         forgetCursors()
+        usage.invalidate()
         let failure = classify(error, now: now)
         for request in requests { request.completion.resolve(.failure(failure)) }
     }
