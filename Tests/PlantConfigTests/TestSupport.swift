@@ -39,7 +39,7 @@ struct AnyFileExists: ConfigFileReader {
 let agentFiles = StubFiles([
     "/etc/plantsync/agent.token": (0o600, "s3cret-token\n"),
     "/etc/plantsync/open.token": (0o644, "s3cret-token\n"),
-    "/etc/plantsync/shared.token": (0o606, "s3cret-token\n"),
+    "/etc/plantsync/shared.token": (0o602, "s3cret-token\n"),
     "/etc/plantsync/empty.token": (0o600, "\n"),
     "/etc/plantsync/hub-ca.pem": (0o644, "-----BEGIN CERTIFICATE-----\n"),
     "/etc/plantsync/agent.crt": (0o644, "-----BEGIN CERTIFICATE-----\n"),

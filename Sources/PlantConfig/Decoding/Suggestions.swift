@@ -2,12 +2,15 @@
 enum Suggestions {
     /// The candidate nearest to `word` by edit distance (a swap of two neighbours counts as one
     /// edit), when it is near enough to be a likely typo: 1 edit for words up to 4 characters,
-    /// 2 up to 9, 3 beyond. Ties go to the earlier candidate.
+    /// 2 up to 9, 3 beyond; or when `word` (3 characters or more) begins the candidate. Ties go to
+    /// the earlier candidate.
     static func closest(to word: String, among candidates: [String]) -> String? {
         var best: (candidate: String, distance: Int)?
         for candidate in candidates where candidate != word {
             let allowed = candidate.count <= 4 ? 1 : candidate.count <= 9 ? 2 : 3
-            let distance = editDistance(Array(word.unicodeScalars), Array(candidate.unicodeScalars))
+            var distance = editDistance(Array(word.unicodeScalars), Array(candidate.unicodeScalars))
+            // An abbreviation ("warn" for "warning") is as likely as a typo.
+            if word.count >= 3, candidate.lowercased().hasPrefix(word.lowercased()) { distance = min(distance, allowed) }
             if distance <= allowed, distance < best?.distance ?? .max {
                 best = (candidate, distance)
             }
