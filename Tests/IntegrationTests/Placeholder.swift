@@ -1,1 +1,0 @@
-// Placeholder until the first integration test lands; delete it then.
