@@ -19,7 +19,7 @@ extension HTTPServer {
         } else {
             stream = connection
         }
-        var buffer = ByteBuffer(capacity: 16 * 1024)
+        var buffer = ByteBuffer(capacity: 32 * 1024)
         var decoder = HTTPRequestDecoder(limits: configuration.limits)
         var output: [UInt8] = []
         output.reserveCapacity(4096)
@@ -44,6 +44,9 @@ extension HTTPServer {
             } catch {
                 stream.close()  // timeout, reset, cancelled: nothing sensible to answer
                 return
+            }
+            if buffer.isEmpty && buffer.capacity > 256 * 1024 {
+                buffer = ByteBuffer(capacity: 32 * 1024)  // don't keep a batch-sized buffer per idle connection
             }
             var response = handler(request)
             record { $0.requestsHandled += 1 }
@@ -76,7 +79,7 @@ extension HTTPServer {
                 let wait = try stream.waitForInput(timeout: configuration.idleTimeout, unless: drainSignal)
                 if wait != .ready { return nil }
             }
-            let count = try stream.read(into: &buffer, atMost: 64 * 1024)
+            let count = try stream.read(into: &buffer, atMost: 32 * 1024)
             if count == 0 { return try decoder.decodeLast(&buffer) }
             if let request = try decoder.decode(&buffer) { return request }
         }

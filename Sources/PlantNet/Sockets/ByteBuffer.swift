@@ -11,7 +11,7 @@ public struct ByteBuffer: Sendable, Equatable {
     @usableFromInline var writerIndex: Int
 
     public init(capacity: Int = 0) {
-        storage = [UInt8](repeating: 0, count: capacity)
+        storage = [UInt8](unsafeUninitializedCapacity: capacity) { _, initialized in initialized = capacity }
         readerIndex = 0
         writerIndex = 0
     }
@@ -57,8 +57,19 @@ public struct ByteBuffer: Sendable, Equatable {
         let needed = writerIndex + count
         var newCount = Swift.max(storage.count * 2, 4096)
         while newCount < needed { newCount *= 2 }
-        storage.append(contentsOf: repeatElement(0, count: newCount - storage.count))
+        // Grow without zero-filling the new space: it is always written before it is read.
+        let live = writerIndex
+        let old = storage
+        storage = [UInt8](unsafeUninitializedCapacity: newCount) { raw, initialized in
+            old.withUnsafeBufferPointer { source in
+                if live > 0 { raw.baseAddress!.update(from: source.baseAddress!, count: live) }
+            }
+            initialized = newCount
+        }
     }
+
+    /// Bytes allocated (readable + consumed + writable).
+    public var capacity: Int { storage.count }
 
     public mutating func append(_ bytes: UnsafeRawBufferPointer) {
         guard bytes.count > 0 else { return }

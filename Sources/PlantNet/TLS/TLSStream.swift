@@ -52,7 +52,17 @@ public final class TLSStream: ByteStream {
     public init(server connection: TCPConnection, context: TLSServerContext, timeout: Duration? = .seconds(10)) throws {
         self.connection = connection
         ssl = try Self.makeSSL(context.context, connection)
-        try handshake(timeout: timeout) { SSL_accept($0) }
+        do {
+            try handshake(timeout: timeout) { SSL_accept($0) }
+        } catch {
+            // Our alert is on its way; closing now with the client's first data unread would
+            // reset the connection and the client would never read why it was refused.
+            isClosed = true
+            connection.shutdownWrite()
+            connection.discardInput(until: Deadline(.seconds(1)))
+            connection.close()
+            throw error
+        }
     }
 
     deinit {
