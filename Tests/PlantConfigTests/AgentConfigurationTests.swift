@@ -102,16 +102,23 @@ import Testing
 
         #expect(configuration.inputs.map(\.name) == ["line3_feed", "goods-in", "drops", "dock"])
         #expect(configuration.inputs.map(\.type) == ["telemetry_tcp", "scanner_serial", "file_drop", "scanner_tcp"])
-        #expect(configuration.inputs.map(\.position) == [
-            SourcePosition(line: 25, column: 3), SourcePosition(line: 28, column: 3),
-            SourcePosition(line: 32, column: 3), SourcePosition(line: 36, column: 3),
-        ])
-        #expect(configuration.inputs[0].settings(as: StubTelemetryInput.self) == StubTelemetryInput(port: 4840, host: "0.0.0.0"))
-        #expect(configuration.inputs[1].settings(as: StubScannerInput.self) == StubScannerInput(device: "/dev/ttyUSB0", baud: 115_200))
+        #expect(
+            configuration.inputs.map(\.position) == [
+                SourcePosition(line: 25, column: 3), SourcePosition(line: 28, column: 3),
+                SourcePosition(line: 32, column: 3), SourcePosition(line: 36, column: 3),
+            ])
+        #expect(
+            configuration.inputs[0].settings(as: StubTelemetryInput.self)
+                == StubTelemetryInput(port: 4840, host: "0.0.0.0"))
+        #expect(
+            configuration.inputs[1].settings(as: StubScannerInput.self)
+                == StubScannerInput(device: "/dev/ttyUSB0", baud: 115_200))
         #expect(
             configuration.inputs[2].settings(as: StubFileDropInput.self)
                 == StubFileDropInput(directory: "/srv/drop", patterns: ["*.csv", "*.txt"]))
-        #expect(configuration.inputs[3].settings(as: StubTelemetryInput.self) == StubTelemetryInput(port: 4001, host: "0.0.0.0"))
+        #expect(
+            configuration.inputs[3].settings(as: StubTelemetryInput.self)
+                == StubTelemetryInput(port: 4001, host: "0.0.0.0"))
         #expect(configuration.inputs[0].settings(as: StubScannerInput.self) == nil)
     }
 

@@ -4,7 +4,9 @@ import Testing
 /// `${NAME}` references, through a map so the path and position come along.
 @Suite struct EnvironmentReferenceTests {
     private func value(_ scalar: String, _ environment: [String: String]) -> String {
-        let result = ConfigMap.decode(text: "v: \(scalar)\n", file: "env.yaml", environment: environment, files: StubFiles()) {
+        let result = ConfigMap.decode(
+            text: "v: \(scalar)\n", file: "env.yaml", environment: environment, files: StubFiles()
+        ) {
             $0.required("v", .string)
         }
         switch result {
@@ -26,14 +28,18 @@ import Testing
         #expect(value("${PLANT_ID}", [:]) == "env.yaml:1:4: v: environment variable PLANT_ID is not set")
         #expect(
             value("'${1X}'", [:])
-                == #"env.yaml:1:4: v: invalid environment variable name "1X"; names are letters, digits and "_", not starting with a digit"#)
+                == #"env.yaml:1:4: v: invalid environment variable name "1X"; "#
+                + #"names are letters, digits and "_", not starting with a digit"#
+        )
         #expect(
             value("abc${HOST", [:])
                 == #"env.yaml:1:4: v: unterminated "${" in "abc${HOST"; write "$${" for a literal "${""#)
     }
 
     @Test func theResolvedTextIsWhatIsConverted() {
-        let result = ConfigMap.decode(text: "port: ${PORT}\n", file: "env.yaml", environment: ["PORT": "80a"], files: StubFiles()) {
+        let result = ConfigMap.decode(
+            text: "port: ${PORT}\n", file: "env.yaml", environment: ["PORT": "80a"], files: StubFiles()
+        ) {
             $0.required("port", .integer(in: 1...65535))
         }
         guard case .failure(let errors) = result else {

@@ -101,21 +101,24 @@ private let hubKeys = "listen, tls, allow_plain_http, data_dir, durability, log,
         MalformedCase(
             "world-readable tls key",
             "listen: 0.0.0.0:8443\ntls:\n  cert_file: /etc/plantsync/hub.crt\n  key_file: /etc/plantsync/open.key\n",
-            "hub.yaml:4:13: tls.key_file: private key file /etc/plantsync/open.key is readable by other users (mode 0644); "
+            "hub.yaml:4:13: tls.key_file: private key file /etc/plantsync/open.key is readable by other users "
+                + "(mode 0644); "
                 + "run: chmod o-rwx /etc/plantsync/open.key"),
         MalformedCase(
             "missing certificate",
             "listen: 0.0.0.0:8443\ntls:\n  cert_file: /etc/plantsync/nope.crt\n  key_file: /etc/plantsync/hub.key\n",
             "hub.yaml:3:14: tls.cert_file: file /etc/plantsync/nope.crt does not exist"),
         MalformedCase(
-            "bad token digest", "listen: 0.0.0.0:8443\nallow_plain_http: true\nplants:\n  - id: P1\n    token_sha256: abc\n",
+            "bad token digest",
+            "listen: 0.0.0.0:8443\nallow_plain_http: true\nplants:\n  - id: P1\n    token_sha256: abc\n",
             #"hub.yaml:5:19: plants[0].token_sha256: expected 64 hexadecimal digits (a SHA-256 digest), found "abc""#),
         MalformedCase(
             "duplicate plant id and shared token",
             minimalHub + "  - id: P100\n    token_sha256: \(digestA)\n",
             """
             hub.yaml:8:9: plants[1].id: duplicate plant id "P100"; first listed as plants[0] on line 6
-            hub.yaml:9:19: plants[1].token_sha256: this token is already used by plants[0] (P100); every plant needs its own token
+            hub.yaml:9:19: plants[1].token_sha256: this token is already used by plants[0] (P100); \
+            every plant needs its own token
             """),
         MalformedCase(
             "erp section is not accepted yet", minimalHub + "erp:\n  kind: sap\n",
@@ -130,7 +133,8 @@ private let hubKeys = "listen, tls, allow_plain_http, data_dir, durability, log,
         MalformedCase(
             "listen missing", "allow_plain_http: true\n", #"hub.yaml:1:1: missing required key "listen""#),
         MalformedCase(
-            "plant entry without id", "listen: 0.0.0.0:80\nallow_plain_http: true\nplants:\n  - token_sha256: \(digestA)\n",
+            "plant entry without id",
+            "listen: 0.0.0.0:80\nallow_plain_http: true\nplants:\n  - token_sha256: \(digestA)\n",
             #"hub.yaml:4:5: plants[0]: missing required key "id""#),
     ])
     func reportsExactErrors(_ testCase: MalformedCase) {

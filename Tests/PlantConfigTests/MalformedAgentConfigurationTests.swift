@@ -33,7 +33,8 @@ private let hubLines = "hub:\n  url: https://hub.example.com\n  token_file: /etc
 let malformedAgentCases: [MalformedCase] = [
     // Syntax.
     MalformedCase(
-        "tab in indentation", "plant: P100\nhub:\n\turl: https://hub.example.com\n  token_file: /etc/plantsync/agent.token\n",
+        "tab in indentation",
+        "plant: P100\nhub:\n\turl: https://hub.example.com\n  token_file: /etc/plantsync/agent.token\n",
         "agent.yaml:3:1: tab character in indentation; indent with spaces"),
     MalformedCase(
         "indented deeper than its block", "plant: P100\n  data_dir: /srv\n" + hubLines,
@@ -84,7 +85,9 @@ let malformedAgentCases: [MalformedCase] = [
         "agent.yaml:5:1: document end markers (...) are not supported; a configuration file holds one document"),
     MalformedCase(
         "block scalar", minimalAgent + "data_dir: |\n  /srv\n",
-        #"agent.yaml:5:11: data_dir: block scalars (| and >) are not supported; use a double-quoted string with \n escapes"#),
+        #"agent.yaml:5:11: data_dir: block scalars (| and >) are not supported; "#
+            + #"use a double-quoted string with \n escapes"#
+    ),
     MalformedCase(
         "key without colon", minimalAgent + "retention 7d\n",
         #"agent.yaml:5:1: expected a key followed by ":", found "retention 7d""#),
@@ -132,7 +135,8 @@ let malformedAgentCases: [MalformedCase] = [
         "scalar where a section belongs", "plant: P100\nhub: https://hub.example.com\n",
         #"agent.yaml:2:6: hub: expected a map of settings, found "https://hub.example.com""#),
     MalformedCase(
-        "invalid plant id", "plant: P 100\n" + hubLines, #"agent.yaml:1:8: plant: \#(plantIDExpectation), found "P 100""#),
+        "invalid plant id", "plant: P 100\n" + hubLines,
+        #"agent.yaml:1:8: plant: \#(plantIDExpectation), found "P 100""#),
     MalformedCase(
         "integer out of range", minimalAgent + "  max_batch_events: 0\n",
         #"agent.yaml:5:21: hub.max_batch_events: expected an integer 1–100000, found "0""#),
@@ -178,16 +182,20 @@ let malformedAgentCases: [MalformedCase] = [
     MalformedCase(
         "url with credentials",
         "plant: P100\nhub:\n  url: https://user:pw@hub.example.com\n  token_file: /etc/plantsync/agent.token\n",
-        #"agent.yaml:3:8: hub.url: expected an http:// or https:// URL like https://hub.example.com:8443, found "https://user:pw@hub.example.com""#),
+        #"agent.yaml:3:8: hub.url: expected an http:// or https:// URL like https://hub.example.com:8443, "#
+            + #"found "https://user:pw@hub.example.com""#
+    ),
     MalformedCase(
         "world-readable secret file",
         "plant: P100\nhub:\n  url: https://hub.example.com\n  token_file: /etc/plantsync/open.token\n",
-        "agent.yaml:4:15: hub.token_file: secret file /etc/plantsync/open.token is readable by other users (mode 0644); "
+        "agent.yaml:4:15: hub.token_file: secret file /etc/plantsync/open.token is readable by other users "
+            + "(mode 0644); "
             + "run: chmod o-rwx /etc/plantsync/open.token"),
     MalformedCase(
         "world-writable secret file",
         "plant: P100\nhub:\n  url: https://hub.example.com\n  token_file: /etc/plantsync/shared.token\n",
-        "agent.yaml:4:15: hub.token_file: secret file /etc/plantsync/shared.token is writable by other users (mode 0602); "
+        "agent.yaml:4:15: hub.token_file: secret file /etc/plantsync/shared.token is writable by other users "
+            + "(mode 0602); "
             + "run: chmod o-rwx /etc/plantsync/shared.token"),
     MalformedCase(
         "missing secret file",
@@ -232,7 +240,8 @@ let malformedAgentCases: [MalformedCase] = [
     MalformedCase(
         "unknown input type with suggestion",
         agentWithInputs("  - name: goods_in\n    type: scaner_serial\n    device: /dev/ttyUSB0\n"),
-        #"agent.yaml:7:11: inputs[0].type: unknown input type "scaner_serial"; did you mean "scanner_serial"? Known types: "#
+        #"agent.yaml:7:11: inputs[0].type: unknown input type "scaner_serial"; "#
+            + #"did you mean "scanner_serial"? Known types: "#
             + knownTypes),
     MalformedCase(
         "unknown input type without suggestion", agentWithInputs("  - name: erp\n    type: opc_ua\n"),
@@ -276,12 +285,14 @@ let malformedAgentCases: [MalformedCase] = [
         agent.yaml:2:13: durability: expected full or normal, found "fast"
         agent.yaml:4:12: retention: expected a duration from 0s to 3650d, found "forever"
         agent.yaml:6:8: hub.url: plain http:// is refused unless allow_plain_http: true is set; use https://
-        agent.yaml:7:15: hub.token_file: secret file /etc/plantsync/open.token is readable by other users (mode 0644); run: chmod o-rwx /etc/plantsync/open.token
+        agent.yaml:7:15: hub.token_file: secret file /etc/plantsync/open.token is readable by other users \
+        (mode 0644); run: chmod o-rwx /etc/plantsync/open.token
         agent.yaml:8:20: hub.max_batch_bytes: expected a size from 1KiB to 64MiB, found "1GiB"
         agent.yaml:10:11: status.listen: expected host:port like 127.0.0.1:9466, found "localhost"
         agent.yaml:14:11: inputs[0].port: expected an integer 1–65535, found "80a"
         agent.yaml:15:11: inputs[1].name: duplicate input name "line3"; first used by inputs[0] on line 12
-        agent.yaml:16:11: inputs[1].type: unknown input type "scaner_tcp"; did you mean "scanner_tcp"? Known types: \(knownTypes)
+        agent.yaml:16:11: inputs[1].type: unknown input type "scaner_tcp"; did you mean "scanner_tcp"? \
+        Known types: \(knownTypes)
         agent.yaml:18:1: colour: unknown key "colour"; valid keys: \(validKeys)
         """),
 ]
@@ -310,7 +321,9 @@ let malformedAgentCases: [MalformedCase] = [
     }
 
     @Test func errorsCarryTheirPartsSeparately() throws {
-        guard case .failure(let errors) = parseAgent(agentWithInputs("  - name: a\n    type: telemetry_tcp\n    port: 80a\n"))
+        guard
+            case .failure(let errors) = parseAgent(
+                agentWithInputs("  - name: a\n    type: telemetry_tcp\n    port: 80a\n"))
         else {
             Issue.record("accepted")
             return

@@ -32,7 +32,8 @@ import Testing
                 - y
             """
         let expected =
-            #"{inputs@1:1=[{name@2:5=p"a"@2:11, type@3:5=p"t"@3:11}@2:5, {name@4:7=p"b"@4:13, port@5:7=p"1"@5:13}@4:7, "#
+            #"{inputs@1:1=[{name@2:5=p"a"@2:11, type@3:5=p"t"@3:11}@2:5, "#
+            + #"{name@4:7=p"b"@4:13, port@5:7=p"1"@5:13}@4:7, "#
             + #"p"plain"@6:5, empty@7:3, [p"x"@8:7, p"y"@9:7]@8:5]@2:3}@1:1"#
         #expect(render(try readRoot(text)) == expected)
     }
@@ -81,22 +82,49 @@ import Testing
         ("a: 1\na: 2\n", #"test.yaml:2:1: a: duplicate key "a"; first defined on line 1"#),
         ("h:\n  x: 1\n  y: 2\n  x: 3\n", #"test.yaml:4:3: h.x: duplicate key "x"; first defined on line 2"#),
         ("a: 1\nb c\n", #"test.yaml:2:1: expected a key followed by ":", found "b c""#),
-        ("a: 1\n- b\n", #"test.yaml:2:1: expected "key: value", found a list item; a list must follow its key on the next lines"#),
+        (
+            "a: 1\n- b\n",
+            #"test.yaml:2:1: expected "key: value", found a list item; a list must follow its key on the next lines"#
+        ),
         ("l:\n  - a\n  b\n", #"test.yaml:3:3: l: expected a list item "- …", found "b""#),
-        ("k:\n  value on its own line\n", #"test.yaml:2:3: k: expected a key followed by ":", found "value on its own line""#),
-        ("---\na: 1\n", "test.yaml:1:1: document markers (---) are not supported; a configuration file holds one document"),
-        ("a: 1\n...\n", "test.yaml:2:1: document end markers (...) are not supported; a configuration file holds one document"),
+        (
+            "k:\n  value on its own line\n",
+            #"test.yaml:2:3: k: expected a key followed by ":", found "value on its own line""#
+        ),
+        (
+            "---\na: 1\n",
+            "test.yaml:1:1: document markers (---) are not supported; a configuration file holds one document"
+        ),
+        (
+            "a: 1\n...\n",
+            "test.yaml:2:1: document end markers (...) are not supported; a configuration file holds one document"
+        ),
         ("%YAML 1.2\na: 1\n", "test.yaml:1:1: directives (%) are not supported"),
         ("a: &x 1\n", "test.yaml:1:4: a: anchors (&) are not supported; repeat the value instead"),
         ("a: *x\n", "test.yaml:1:4: a: aliases (*) are not supported; repeat the value instead"),
         ("a: !!int 1\n", #"test.yaml:1:4: a: tags (!) are not supported; quote the value if "!" is part of it"#),
         ("&x a: 1\n", "test.yaml:1:1: anchors (&) are not supported; repeat the value instead"),
-        ("a: |\n  text\n", #"test.yaml:1:4: a: block scalars (| and >) are not supported; use a double-quoted string with \n escapes"#),
-        ("a: >-\n  text\n", #"test.yaml:1:4: a: block scalars (| and >) are not supported; use a double-quoted string with \n escapes"#),
+        (
+            "a: |\n  text\n",
+            #"test.yaml:1:4: a: block scalars (| and >) are not supported; use a double-quoted string with \n escapes"#
+        ),
+        (
+            "a: >-\n  text\n",
+            #"test.yaml:1:4: a: block scalars (| and >) are not supported; use a double-quoted string with \n escapes"#
+        ),
         ("a: x: y\n", #"test.yaml:1:5: a: unexpected ": " inside a plain value; quote the value"#),
-        ("a: \"multi\n  line\"\nb: 1\n", #"test.yaml:1:4: a: unterminated double-quoted string; close it with " on the same line"#),
-        ("a: b\u{7}c\n", "test.yaml:1:5: control character U+0007 is not allowed; write it as an escape in a double-quoted string"),
-        ("a: 1\rb: 2\n", "test.yaml:1:5: control character U+000D is not allowed; write it as an escape in a double-quoted string"),
+        (
+            "a: \"multi\n  line\"\nb: 1\n",
+            #"test.yaml:1:4: a: unterminated double-quoted string; close it with " on the same line"#
+        ),
+        (
+            "a: b\u{7}c\n",
+            "test.yaml:1:5: control character U+0007 is not allowed; write it as an escape in a double-quoted string"
+        ),
+        (
+            "a: 1\rb: 2\n",
+            "test.yaml:1:5: control character U+000D is not allowed; write it as an escape in a double-quoted string"
+        ),
     ])
     func malformedStructure(text: String, expected: String) {
         #expect(readErrors(text) == expected)

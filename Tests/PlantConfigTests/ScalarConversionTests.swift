@@ -47,7 +47,8 @@ import Testing
             #expect(try ConfigConversion.duration()(text).get() == expected)
         }
         for text in ["30", "1.5s", "1h30m", "30 s", "5S", "-5s", "ms", "5w", "99999999999999999d"] {
-            #expect(failure(.duration(), text) == "expected a duration like 500ms, 30s, 15m, 2h or 7d, found \"\(text)\"")
+            #expect(
+                failure(.duration(), text) == "expected a duration like 500ms, 30s, 15m, 2h or 7d, found \"\(text)\"")
         }
         #expect(
             failure(.duration(in: .milliseconds(100)...(.seconds(300))), "10m")
@@ -70,8 +71,11 @@ import Testing
         for text in ["512", "512M", "512mb", "512 MiB", "1.5GiB", "KiB", "4Gib", "-1B", "99999999999TiB"] {
             #expect(failure(.size(), text) == "expected a size like 64KiB, 512MiB or 4GiB, found \"\(text)\"")
         }
-        #expect(failure(.size(in: .kibibytes(1)...(.mebibytes(64))), "65MiB") == #"expected a size from 1KiB to 64MiB, found "65MiB""#)
-        #expect(failure(.size(in: .mebibytes(16)...(.max)), "1MiB") == #"expected a size of at least 16MiB, found "1MiB""#)
+        #expect(
+            failure(.size(in: .kibibytes(1)...(.mebibytes(64))), "65MiB")
+                == #"expected a size from 1KiB to 64MiB, found "65MiB""#)
+        #expect(
+            failure(.size(in: .mebibytes(16)...(.max)), "1MiB") == #"expected a size of at least 16MiB, found "1MiB""#)
         #expect(ByteSize.gibibytes(4).description == "4GiB")
         #expect(ByteSize(bytes: 1_000_000).description == "1MB")
         #expect(ByteSize(bytes: 1_023).description == "1023B")
@@ -79,26 +83,37 @@ import Testing
 
     @Test func wordsAndIdentifiers() throws {
         #expect(try ConfigConversion<Durability>.word()("normal").get() == .normal)
-        #expect(failure(ConfigConversion<Durability>.word(), "Full") == #"expected full or normal, found "Full"; did you mean "full"?"#)
+        #expect(
+            failure(ConfigConversion<Durability>.word(), "Full")
+                == #"expected full or normal, found "Full"; did you mean "full"?"#)
         #expect(failure(ConfigConversion<Durability>.word(), "fast") == #"expected full or normal, found "fast""#)
         #expect(
             failure(ConfigConversion<LogSettings.Level>.word(), "warn")
                 == #"expected one of debug, info, notice, warning, error, found "warn"; did you mean "warning"?"#)
         #expect(try ConfigConversion.identifier(maxLength: 32)("P-100_a").get() == "P-100_a")
         let tooLong = String(repeating: "x", count: 33)
-        #expect(failure(.identifier(maxLength: 32), tooLong) == "expected 1–32 letters, digits, \"_\" or \"-\", found \"\(tooLong)\"")
-        #expect(failure(.identifier(maxLength: 32), "P 100") == #"expected 1–32 letters, digits, "_" or "-", found "P 100""#)
+        #expect(
+            failure(.identifier(maxLength: 32), tooLong)
+                == "expected 1–32 letters, digits, \"_\" or \"-\", found \"\(tooLong)\"")
+        #expect(
+            failure(.identifier(maxLength: 32), "P 100")
+                == #"expected 1–32 letters, digits, "_" or "-", found "P 100""#
+        )
         #expect(failure(.identifier(maxLength: 32), "") == #"expected 1–32 letters, digits, "_" or "-", found """#)
         #expect(failure(.nonEmptyString, "") == #"expected a non-empty string, found """#)
         #expect(failure(.absolutePath, "var/lib") == #"expected an absolute path, found "var/lib""#)
     }
 
     @Test func hostPorts() throws {
-        #expect(try ConfigConversion.hostPort("hub.example.com:8443").get() == HostPort(host: "hub.example.com", port: 8443))
+        #expect(
+            try ConfigConversion.hostPort("hub.example.com:8443").get() == HostPort(host: "hub.example.com", port: 8443)
+        )
         #expect(try ConfigConversion.hostPort("[::1]:9466").get() == HostPort(host: "::1", port: 9466))
         #expect(try ConfigConversion.listenAddress("127.0.0.1:0").get() == HostPort(host: "127.0.0.1", port: 0))
         #expect(HostPort(host: "::1", port: 80).description == "[::1]:80")
-        for text in ["127.0.0.1:0", "hub", "hub:", ":80", "::1:80", "hub:70000", "hub:-1", "hub:+80", "h b:80", "[zz]:80"] {
+        for text in [
+            "127.0.0.1:0", "hub", "hub:", ":80", "::1:80", "hub:70000", "hub:-1", "hub:+80", "h b:80", "[zz]:80",
+        ] {
             #expect(failure(.hostPort, text) == "expected host:port like hub.example.com:8443, found \"\(text)\"")
         }
     }
@@ -106,14 +121,19 @@ import Testing
     @Test func httpURLs() throws {
         let url = try ConfigConversion.httpURL("https://hub.example.com:8443/plantsync").get()
         #expect(url == HTTPURL(scheme: .https, host: "hub.example.com", port: 8443, path: "/plantsync"))
-        #expect(try ConfigConversion.httpURL("http://127.0.0.1").get() == HTTPURL(scheme: .http, host: "127.0.0.1", port: 80, path: "/"))
-        #expect(try ConfigConversion.httpURL("https://[::1]/").get() == HTTPURL(scheme: .https, host: "::1", port: 443, path: "/"))
+        #expect(
+            try ConfigConversion.httpURL("http://127.0.0.1").get()
+                == HTTPURL(scheme: .http, host: "127.0.0.1", port: 80, path: "/"))
+        #expect(
+            try ConfigConversion.httpURL("https://[::1]/").get()
+                == HTTPURL(scheme: .https, host: "::1", port: 443, path: "/"))
         #expect(url.description == "https://hub.example.com:8443/plantsync")
         #expect(url.hostHeader == "hub.example.com:8443")
         let expectation = "expected an http:// or https:// URL like https://hub.example.com:8443, found"
-        for text in ["hub.example.com", "ftp://hub", "https://", "https://user:pw@hub", "https://hub/?q=1", "https://hub/#x",
-            "HTTPS://hub", "https://hub:0", "https://hub/a b"]
-        {
+        for text in [
+            "hub.example.com", "ftp://hub", "https://", "https://user:pw@hub", "https://hub/?q=1", "https://hub/#x",
+            "HTTPS://hub", "https://hub:0", "https://hub/a b",
+        ] {
             #expect(failure(.httpURL, text) == "\(expectation) \"\(text)\"")
         }
     }

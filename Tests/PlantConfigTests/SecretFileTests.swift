@@ -33,7 +33,8 @@ import Testing
 
     private func parse(_ text: String) -> Result<AgentConfiguration, ConfigErrors> {
         AgentConfiguration.parse(
-            text: text, file: "agent.yaml", environment: [:], inputDecoders: stubInputDecoders, files: SystemConfigFiles())
+            text: text, file: "agent.yaml", environment: [:], inputDecoders: stubInputDecoders,
+            files: SystemConfigFiles())
     }
 
     @Test func worldReadableSecretIsRefusedNamingTheFile() throws {
@@ -72,7 +73,9 @@ import Testing
             Issue.record("accepted a directory")
             return
         }
-        #expect(errors.description == "agent.yaml:4:15: hub.token_file: secret file \(directory.path) is not a regular file")
+        #expect(
+            errors.description == "agent.yaml:4:15: hub.token_file: secret file \(directory.path) is not a regular file"
+        )
     }
 
     @Test func loadNamesTheFileAsGiven() throws {
@@ -83,7 +86,8 @@ import Testing
         #expect(loaded.hub.token.value == "s3cret")
 
         let bad = try directory.write("bad.yaml", agentText(tokenFile: token) + "retention: soon\n", mode: 0o644)
-        guard case .failure(let errors) = AgentConfiguration.load(path: bad, environment: [:], inputDecoders: [:]) else {
+        guard case .failure(let errors) = AgentConfiguration.load(path: bad, environment: [:], inputDecoders: [:])
+        else {
             Issue.record("accepted a bad retention")
             return
         }

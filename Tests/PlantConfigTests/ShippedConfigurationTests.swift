@@ -30,7 +30,9 @@ import Testing
         let path = Self.configDirectory + "/hub.yaml"
         let configuration = try HubConfiguration.load(path: path, environment: [:], files: ShippedFiles()).get()
         #expect(configuration.listen == HostPort(host: "0.0.0.0", port: 8443))
-        #expect(configuration.tls == HubTLSSettings(certificateFile: "/etc/plantsync/hub.crt", keyFile: "/etc/plantsync/hub.key"))
+        #expect(
+            configuration.tls
+                == HubTLSSettings(certificateFile: "/etc/plantsync/hub.crt", keyFile: "/etc/plantsync/hub.key"))
         #expect(configuration.plants.map(\.id) == ["P100", "P200"])
         #expect(configuration.limits == HubLimits())
     }
@@ -65,7 +67,8 @@ import Testing
         let keys = try validKeys(file: file, section: section)
         #expect(!keys.isEmpty)
         for key in keys {
-            #expect(example.contains(" \(key): ") || example.contains("\n\(key): ") || example.contains("\n\(key):\n"),
+            #expect(
+                example.contains(" \(key): ") || example.contains("\n\(key): ") || example.contains("\n\(key):\n"),
                 "\(file) does not show \(section.isEmpty ? "" : section + ".")\(key)")
         }
     }
@@ -83,13 +86,15 @@ import Testing
         }
         let errors: String
         if file == "agent.yaml" {
-            guard case .failure(let failure) = AgentConfiguration.parse(
-                text: probe, file: file, environment: [:], inputDecoders: [:], files: ShippedFiles())
+            guard
+                case .failure(let failure) = AgentConfiguration.parse(
+                    text: probe, file: file, environment: [:], inputDecoders: [:], files: ShippedFiles())
             else { throw ProbeFailed() }
             errors = failure.description
         } else {
-            guard case .failure(let failure) = HubConfiguration.parse(
-                text: probe, file: file, environment: [:], files: ShippedFiles())
+            guard
+                case .failure(let failure) = HubConfiguration.parse(
+                    text: probe, file: file, environment: [:], files: ShippedFiles())
             else { throw ProbeFailed() }
             errors = failure.description
         }

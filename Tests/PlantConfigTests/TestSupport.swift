@@ -148,7 +148,8 @@ func render(_ node: ConfigNode) -> String {
             }
         return style + "\"" + scalar.text + "\"" + at
     case .map(let entries):
-        return "{" + entries.map { "\($0.key)@\($0.keyPosition)=\(render($0.value))" }.joined(separator: ", ") + "}" + at
+        return "{" + entries.map { "\($0.key)@\($0.keyPosition)=\(render($0.value))" }.joined(separator: ", ") + "}"
+            + at
     case .list(let items):
         return "[" + items.map(render).joined(separator: ", ") + "]" + at
     }

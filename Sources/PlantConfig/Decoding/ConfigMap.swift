@@ -179,7 +179,8 @@ public final class ConfigMap {
     }
 
     private func placeholder(_ path: ConfigPath, _ position: SourcePosition, isPresent: Bool) -> ConfigMap {
-        ConfigMap(entries: [], path: path, position: position, session: session, isPresent: isPresent, isPlaceholder: true)
+        ConfigMap(
+            entries: [], path: path, position: position, session: session, isPresent: isPresent, isPlaceholder: true)
     }
 
     private func listNode(
@@ -239,7 +240,8 @@ public final class ConfigMap {
             if askedKeys.isEmpty {
                 message += "; this section takes no settings"
             } else if let suggestion = Suggestions.closest(to: entry.key, among: askedKeys) {
-                message += "; did you mean \(MessageText.quoted(suggestion))? Valid keys: "
+                message +=
+                    "; did you mean \(MessageText.quoted(suggestion))? Valid keys: "
                     + askedKeys.joined(separator: ", ")
             } else {
                 message += "; valid keys: " + askedKeys.joined(separator: ", ")

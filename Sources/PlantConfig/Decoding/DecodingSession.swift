@@ -50,7 +50,8 @@ extension ConfigMap {
         if session.errors.isEmpty {
             // A decoder returned nil without saying why; never let that pass as success.
             session.errors.append(
-                ConfigError(file: document.file, position: .start, path: .root, message: "the configuration was refused"))
+                ConfigError(
+                    file: document.file, position: .start, path: .root, message: "the configuration was refused"))
         }
         return .failure(ConfigErrors(session.errors))
     }

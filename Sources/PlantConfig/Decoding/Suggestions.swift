@@ -10,7 +10,9 @@ enum Suggestions {
             let allowed = candidate.count <= 4 ? 1 : candidate.count <= 9 ? 2 : 3
             var distance = editDistance(Array(word.unicodeScalars), Array(candidate.unicodeScalars))
             // An abbreviation ("warn" for "warning") is as likely as a typo.
-            if word.count >= 3, candidate.lowercased().hasPrefix(word.lowercased()) { distance = min(distance, allowed) }
+            if word.count >= 3, candidate.lowercased().hasPrefix(word.lowercased()) {
+                distance = min(distance, allowed)
+            }
             if distance <= allowed, distance < best?.distance ?? .max {
                 best = (candidate, distance)
             }

@@ -230,7 +230,9 @@ private struct BlockReader {
         errors.append(ConfigError(file: file, position: line.position(at: line.start), path: path, message: message))
     }
 
-    private mutating func reportNotAnEntry(_ line: SourceLine, isListItem: Bool, path: ConfigPath, inList: Bool = false) {
+    private mutating func reportNotAnEntry(
+        _ line: SourceLine, isListItem: Bool, path: ConfigPath, inList: Bool = false
+    ) {
         // In a map, a value that is itself malformed (an anchor, an unterminated quote) says more than
         // "not a key".
         if !isListItem && !inList {

@@ -78,17 +78,20 @@ struct ScalarSyntax {
         case "{" where !inFlow:
             let close = skipSpace(from: index + 1)
             guard close < scalars.count, scalars[close] == "}" else {
-                throw SyntaxProblem(index: index, message: "flow maps are only supported empty ({}); write the map in block form")
+                throw SyntaxProblem(
+                    index: index, message: "flow maps are only supported empty ({}); write the map in block form")
             }
             return (ConfigNode(.map([]), at: position), close + 1)
         case "[", "{":
-            throw SyntaxProblem(index: index, message: "nested flow collections are not supported; write them in block form")
+            throw SyntaxProblem(
+                index: index, message: "nested flow collections are not supported; write them in block form")
         case "&":
             throw SyntaxProblem(index: index, message: "anchors (&) are not supported; repeat the value instead")
         case "*":
             throw SyntaxProblem(index: index, message: "aliases (*) are not supported; repeat the value instead")
         case "!":
-            throw SyntaxProblem(index: index, message: "tags (!) are not supported; quote the value if \"!\" is part of it")
+            throw SyntaxProblem(
+                index: index, message: "tags (!) are not supported; quote the value if \"!\" is part of it")
         case "|", ">":
             throw SyntaxProblem(
                 index: index,
@@ -129,7 +132,8 @@ struct ScalarSyntax {
         var index = skipSpace(from: open + 1)
         while true {
             guard index < scalars.count, scalars[index] != "#" else {
-                throw SyntaxProblem(index: open, message: "unterminated flow list; close it with \"]\" on the same line")
+                throw SyntaxProblem(
+                    index: open, message: "unterminated flow list; close it with \"]\" on the same line")
             }
             if scalars[index] == "]" { return (ConfigNode(.list(items), at: line.position(at: open)), index + 1) }
             if scalars[index] == "," {
@@ -202,7 +206,8 @@ struct ScalarSyntax {
             }
             index += 2
         }
-        throw SyntaxProblem(index: open, message: "unterminated double-quoted string; close it with \" on the same line")
+        throw SyntaxProblem(
+            index: open, message: "unterminated double-quoted string; close it with \" on the same line")
     }
 
     private func hexEscape(at backslash: Int, digits: Int) throws(SyntaxProblem) -> Unicode.Scalar {
@@ -218,7 +223,8 @@ struct ScalarSyntax {
         guard let scalar = Unicode.Scalar(value) else {
             throw SyntaxProblem(
                 index: backslash,
-                message: "escape \"\\u\(MessageText.hex(value, digits: 4))\" is not a Unicode scalar value (a surrogate)")
+                message:
+                    "escape \"\\u\(MessageText.hex(value, digits: 4))\" is not a Unicode scalar value (a surrogate)")
         }
         return scalar
     }

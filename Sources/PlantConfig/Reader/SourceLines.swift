@@ -86,7 +86,8 @@ enum SourceLines {
         }
         if let bad = scalars.firstIndex(where: { ($0.value < 0x20 && $0 != "\t") || $0.value == 0x7F }) {
             let code = "U+" + MessageText.hex(scalars[bad].value, digits: 4)
-            return refuse(bad, "control character \(code) is not allowed; write it as an escape in a double-quoted string")
+            return refuse(
+                bad, "control character \(code) is not allowed; write it as an escape in a double-quoted string")
         }
         var start = 0
         var firstTab: Int?
@@ -103,7 +104,8 @@ enum SourceLines {
                 return refuse(0, "document markers (---) are not supported; a configuration file holds one document")
             }
             if hasMarker("...", scalars) {
-                return refuse(0, "document end markers (...) are not supported; a configuration file holds one document")
+                return refuse(
+                    0, "document end markers (...) are not supported; a configuration file holds one document")
             }
             if scalars[0] == "%" {
                 return refuse(0, "directives (%) are not supported")

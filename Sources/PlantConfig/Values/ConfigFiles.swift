@@ -143,7 +143,8 @@ enum FileChecks {
         }
         guard status.isRegularFile else { return ConfigConversionFailure("\(kind) \(path) is not a regular file") }
         guard protected else { return nil }
-        let mode = "mode " + String(repeating: "0", count: 4 - String(status.permissions, radix: 8).count)
+        let mode =
+            "mode " + String(repeating: "0", count: 4 - String(status.permissions, radix: 8).count)
             + String(status.permissions, radix: 8)
         if status.permissions & 0o004 != 0 {
             return ConfigConversionFailure(

@@ -116,7 +116,8 @@ public struct HTTPURL: Sendable, Hashable, CustomStringConvertible {
             let host = String(authority.dropFirst().dropLast())
             self.init(scheme: scheme, host: host, port: defaultPort, path: rest.isEmpty ? "/" : String(rest))
         } else if !authority.contains(":"), HostPort.isHostName(authority) {
-            self.init(scheme: scheme, host: String(authority), port: defaultPort, path: rest.isEmpty ? "/" : String(rest))
+            self.init(
+                scheme: scheme, host: String(authority), port: defaultPort, path: rest.isEmpty ? "/" : String(rest))
         } else {
             return nil
         }
