@@ -1,0 +1,90 @@
+import PlantModel
+
+/// What the aggregator hands its driver: events to journal (together with the state checkpoint) and
+/// notes to log.
+public enum AggregatorOutput: Sendable, Hashable {
+    case confirmation(LineConfirmation)
+    case downtime(DowntimeRecord)
+    case note(AggregatorNote)
+}
+
+/// A production confirmation: what one line produced for one order and operation in one part of a
+/// window. Quantities are deltas: the confirmations of an order add up to its production.
+public struct LineConfirmation: Sendable, Hashable {
+    /// Deterministic: the same input always yields the same id (see README, "Event ids").
+    public var id: String
+    public var plant: String
+    public var line: String
+    public var workCenter: String
+    /// The order the quantities belong to; "UNASSIGNED" when the line had none.
+    public var order: String
+    public var operation: String?
+    /// The window (cut at shift starts) this confirmation belongs to.
+    public var windowStart: Timestamp
+    public var windowEnd: Timestamp
+    /// What this confirmation covers: the window, or the part of it before/after an order change or
+    /// a restart.
+    public var from: Timestamp
+    public var to: Timestamp
+    /// 1, or 2, 3… after order changes within the window.
+    public var part: Int
+    /// False for a partial confirmation emitted at shutdown; the rest of the window follows later.
+    public var final: Bool
+    public var good: DecimalNumber
+    public var scrap: DecimalNumber
+    public var rework: DecimalNumber
+    public var unit: String
+    public var runningMilliseconds: Int64
+    public var idleMilliseconds: Int64
+    public var downMilliseconds: Int64
+    /// Downtime per reason code, sorted by reason.
+    public var downtimeByReason: [ReasonDuration]
+    /// Counters that were reset (PLC restart, cleared) since the previous confirmation: the counts here
+    /// were taken from the new value on.
+    public var counterResetTags: [String]
+    /// When nonzero, part of these quantities were produced during a gap in the feed this long.
+    public var gapMilliseconds: Int64
+
+    public var counterReset: Bool { !counterResetTags.isEmpty }
+}
+
+/// Downtime of one reason, in milliseconds.
+public struct ReasonDuration: Sendable, Hashable {
+    public var reason: String
+    public var milliseconds: Int64
+}
+
+/// One stretch of downtime, cut at window edges (and at order changes and restarts).
+public struct DowntimeRecord: Sendable, Hashable {
+    public var id: String
+    public var plant: String
+    public var line: String
+    public var workCenter: String
+    public var order: String
+    public var reason: String
+    public var start: Timestamp
+    public var end: Timestamp
+
+    public var milliseconds: Int64 { end.milliseconds(since: start) }
+}
+
+/// Something the driver should log (one line each) and count.
+public enum AggregatorNote: Sendable, Hashable, CustomStringConvertible {
+    /// A counter dropped by more than a rollover explains; counting resumes from the new value.
+    case counterReset(line: String, tag: String, from: UInt64, to: UInt64, at: Timestamp)
+    /// Samples were left out of the count during a window.
+    case samplesExcluded(line: String, windowStart: Timestamp, counts: ExclusionCounts)
+    /// A quantity did not fit a decimal (only with absurd counter scales); the count was capped.
+    case quantityOverflow(line: String, detail: String)
+
+    public var description: String {
+        switch self {
+        case let .counterReset(line, tag, from, to, at):
+            return "line \(line): counter \(tag) reset at \(at) (from \(from) to \(to)); counting resumes from \(to)"
+        case let .samplesExcluded(line, windowStart, counts):
+            return "line \(line): samples excluded in window \(windowStart): \(counts)"
+        case let .quantityOverflow(line, detail):
+            return "line \(line): quantity overflow: \(detail)"
+        }
+    }
+}
