@@ -1,4 +1,4 @@
-import PlantCapture
+@testable import PlantCapture
 import Testing
 
 @Suite("GS1 Application Identifier table")
@@ -85,13 +85,13 @@ struct GS1ApplicationIdentifierTableTests {
     }
 
     @Test func checkDigits() {
-        #expect(GS1CheckDigit.compute(Array("0987654321098".utf8)) == 2)
-        #expect(GS1CheckDigit.compute(Array("37610425002123456".utf8)) == 9)
-        #expect(GS1CheckDigit.compute(Array("401234500000".utf8)) == 9)
-        #expect(GS1CheckDigit.compute(Array("9501234".utf8)) == 6)
-        #expect(GS1CheckDigit.isValid(Array("4006381333931".utf8)))
-        #expect(!GS1CheckDigit.isValid(Array("4006381333932".utf8)))
-        #expect(!GS1CheckDigit.isValid(Array("40063813339A1".utf8)))
+        #expect(GS1Mod10.compute(Array("0987654321098".utf8)) == 2)
+        #expect(GS1Mod10.compute(Array("37610425002123456".utf8)) == 9)
+        #expect(GS1Mod10.compute(Array("401234500000".utf8)) == 9)
+        #expect(GS1Mod10.compute(Array("9501234".utf8)) == 6)
+        #expect(GS1Mod10.isValid(Array("4006381333931".utf8)))
+        #expect(!GS1Mod10.isValid(Array("4006381333932".utf8)))
+        #expect(!GS1Mod10.isValid(Array("40063813339A1".utf8)))
     }
 
     @Test func centuryRule() {

@@ -15,11 +15,13 @@ struct GS1DecodeReportTests {
     }
 
     @Test func jsonCarriesDecodedDatesAndDecimals() {
-        let report = ScanDecodeReport.make(input: "(01)09876543210982(17)260200(3103)000750(11)260115", currentYear: 2026)
+        let input = "(01)09876543210982(17)260200(3103)000750(11)260115"
+        let report = ScanDecodeReport.make(input: input, currentYear: 2026)
         #expect(report.json == """
             {"input": "(01)09876543210982(17)260200(3103)000750(11)260115", "symbology": null, "gs1": true, \
             "elements": [{"ai": "01", "title": "GTIN", "value": "09876543210982"}, \
-            {"ai": "17", "title": "USE BY or EXPIRY", "value": "260200", "date": "2026-02-28", "day_unspecified": true}, \
+            {"ai": "17", "title": "USE BY or EXPIRY", "value": "260200", \
+            "date": "2026-02-28", "day_unspecified": true}, \
             {"ai": "3103", "title": "NET WEIGHT (kg)", "value": "000750", "decimal": "0.750"}, \
             {"ai": "11", "title": "PROD DATE", "value": "260115", "date": "2026-01-15"}], "error": null}
             """)

@@ -38,13 +38,14 @@ private func plain(_ name: String, _ scan: String, _ symbology: String?, _ data:
     GS1Case(name: name, scan: scan, year: 2026, assumeGS1: false, outcome: .plain(symbology, data))
 }
 
-private func bad(_ name: String, _ scan: String, _ message: String, year: Int = 2026, assumeGS1: Bool = false) -> GS1Case {
+private func bad(_ name: String, _ scan: String, _ message: String, year: Int = 2026,
+                 assumeGS1: Bool = false) -> GS1Case {
     GS1Case(name: name, scan: scan, year: year, assumeGS1: assumeGS1, outcome: .error(message))
 }
 
 private let gtin = "(01)09876543210982"
 
-let gs1ValidCases: [GS1Case] = [
+private let gs1ValidCases: [GS1Case] = [
     ok("GTIN alone", "]C10109876543210982", [gtin]),
     ok("GTIN then lot without GS (01 is predefined)", "]C1010987654321098210ABC123", [gtin, "(10)ABC123"]),
     ok("superfluous GS after predefined GTIN", "]C10109876543210982<GS>10ABC123", [gtin, "(10)ABC123"]),
@@ -72,7 +73,8 @@ let gs1ValidCases: [GS1Case] = [
     ok("production, packaging, best before, sell by", "]C111260115" + "13260116" + "15260630" + "16260701",
        ["(11)260115=2026-01-15", "(13)260116=2026-01-16", "(15)260630=2026-06-30", "(16)260701=2026-07-01"]),
     ok("due date 12", "]C112261231", ["(12)261231=2026-12-31"]),
-    ok("variant 20 then serial", "]C1" + "0109876543210982" + "2007" + "21A-1/2_b:c", [gtin, "(20)07", "(21)A-1/2_b:c"]),
+    ok("variant 20 then serial", "]C1" + "0109876543210982" + "2007" + "21A-1/2_b:c",
+       [gtin, "(20)07", "(21)A-1/2_b:c"]),
     ok("serial with every set-82 punctuation", "]C121!\"%&'()*+,-./:;<=>?_", ["(21)!\"%&'()*+,-./:;<=>?_"]),
     ok("CPV 22", "]C1" + "0109876543210982" + "2212345", [gtin, "(22)12345"]),
     ok("VAR. COUNT 30 then GTIN", "]C130120<GS>0109876543210982", ["(30)120", gtin]),
@@ -128,7 +130,7 @@ let gs1ValidCases: [GS1Case] = [
     ok("test-by date 7011 with time", "]C170112603141200", ["(7011)2603141200=2026-03-14T12:00"]),
 ]
 
-let gs1PlainCases: [GS1Case] = [
+private let gs1PlainCases: [GS1Case] = [
     plain("Code 39 ]A0", "]A0ABC-123", "]A0", "ABC-123"),
     plain("Code 128 ]C0 with AI-like data", "]C00109876543210982", "]C0", "0109876543210982"),
     plain("QR ]Q1 URL", "]Q1https://example.com/x", "]Q1", "https://example.com/x"),
@@ -141,12 +143,14 @@ let gs1PlainCases: [GS1Case] = [
     plain("empty scan", "", nil, ""),
 ]
 
-let gs1ErrorCases: [GS1Case] = [
+private let gs1ErrorCases: [GS1Case] = [
     bad("bad GTIN check digit", "]C10109876543210983", "AI (01) at position 19: check digit 3 is wrong, expected 2"),
-    bad("bad SSCC check digit", "]C100376104250021234568", "AI (00) at position 23: check digit 8 is wrong, expected 9"),
+    bad("bad SSCC check digit", "]C100376104250021234568",
+        "AI (00) at position 23: check digit 8 is wrong, expected 9"),
     bad("bad GLN check digit", "]C14140614141000006", "AI (414) at position 19: check digit 6 is wrong, expected 5"),
     bad("bad EAN-13 check digit", "]E04006381333932", "AI (01) at position 16: check digit 2 is wrong, expected 1"),
-    bad("bad GSIN check digit", "]C140203602345678901230", "AI (402) at position 23: check digit 0 is wrong, expected 9"),
+    bad("bad GSIN check digit", "]C140203602345678901230",
+        "AI (402) at position 23: check digit 0 is wrong, expected 9"),
     bad("bad CONTENT check digit", "]C10209501101530004", "AI (02) at position 19: check digit 4 is wrong, expected 3"),
     bad("bad GDTI check digit", "]C12534012345000008", "AI (253) at position 19: check digit 8 is wrong, expected 9"),
     bad("GTIN too short at end", "]C1010987654321098", "AI (01) at position 6: value has 13 characters, expected 14"),
@@ -171,11 +175,15 @@ let gs1ErrorCases: [GS1Case] = [
     bad("empty lot", "]C110<GS>21X", "AI (10) at position 6: value has 0 characters, expected 1–20"),
     bad("two GS in a row", "]C110A<GS><GS>21X",
         "position 8: expected an Application Identifier (2 to 4 digits), found a GS separator"),
-    bad("nothing after ]C1", "]C1", "position 4: expected an Application Identifier (2 to 4 digits), found end of data"),
-    bad("nothing after ]d2", "]d2", "position 4: expected an Application Identifier (2 to 4 digits), found end of data"),
+    bad("nothing after ]C1", "]C1",
+        "position 4: expected an Application Identifier (2 to 4 digits), found end of data"),
+    bad("nothing after ]d2", "]d2",
+        "position 4: expected an Application Identifier (2 to 4 digits), found end of data"),
     bad("only a GS", "<GS>", "position 2: expected an Application Identifier (2 to 4 digits), found end of data"),
-    bad("letters where an AI belongs", "]C1AB", "position 4: expected an Application Identifier (2 to 4 digits), found \"A\""),
-    bad("unknown AI 23", "]C12312345", "position 4: unknown Application Identifier, no AI in the table starts \"2312\""),
+    bad("letters where an AI belongs", "]C1AB",
+        "position 4: expected an Application Identifier (2 to 4 digits), found \"A\""),
+    bad("unknown AI 23", "]C12312345",
+        "position 4: unknown Application Identifier, no AI in the table starts \"2312\""),
     bad("unknown AI after a valid element", "]C1010987654321098223ABC",
         "position 20: unknown Application Identifier, no AI in the table starts \"23\""),
     bad("truncated AI at end", "]C101098765432109823",
@@ -188,8 +196,10 @@ let gs1ErrorCases: [GS1Case] = [
         "AI (3696) at position 2: decimal point indicator 6 is out of range, expected 0–5"),
     bad("decimal indicator 4 on 394n", "]C139441234",
         "AI (3944) at position 4: decimal point indicator 4 is out of range, expected 0–3"),
-    bad("month 13", "]C117261301", "AI (17) at position 8: invalid date/time \"261301\": month 13 is out of range, expected 01–12"),
-    bad("month 00", "]C117260001", "AI (17) at position 8: invalid date/time \"260001\": month 00 is out of range, expected 01–12"),
+    bad("month 13", "]C117261301",
+        "AI (17) at position 8: invalid date/time \"261301\": month 13 is out of range, expected 01–12"),
+    bad("month 00", "]C117260001",
+        "AI (17) at position 8: invalid date/time \"260001\": month 00 is out of range, expected 01–12"),
     bad("day 32", "]C117260132",
         "AI (17) at position 10: invalid date/time \"260132\": day 32 is out of range for 2026-01, expected 00–31"),
     bad("Feb 30", "]C117260230",
@@ -206,9 +216,11 @@ let gs1ErrorCases: [GS1Case] = [
     bad("7003 minute 60", "]C170032603142360",
         "AI (7003) at position 16: invalid date/time \"2603142360\": minute 60 is out of range, expected 00–59"),
     bad("7003 has no DD=00", "]C170032603000930",
-        "AI (7003) at position 12: invalid date/time \"2603000930\": day 00 is out of range for 2026-03, expected 01–31"),
+        "AI (7003) at position 12: invalid date/time \"2603000930\": "
+            + "day 00 is out of range for 2026-03, expected 01–31"),
     bad("8008 with 3 trailing digits", "]C18008" + "26031409123",
-        "AI (8008) at position 16: invalid date/time \"26031409123\": expected MM or MMSS after YYMMDDHH, found 3 digits"),
+        "AI (8008) at position 16: invalid date/time \"26031409123\": "
+            + "expected MM or MMSS after YYMMDDHH, found 3 digits"),
     bad("8008 minute 60", "]C1800826031409" + "60",
         "AI (8008) at position 16: invalid date/time \"2603140960\": minute 60 is out of range, expected 00–59"),
     bad("8008 hour 25", "]C18008260314" + "25",
@@ -223,16 +235,19 @@ let gs1ErrorCases: [GS1Case] = [
         "AI (10) at position 7: expected a character of GS1 character set 82, found \"#\""),
     bad("parenthesised GTIN with trailing letter", "(01)09876543210982X(10)A",
         "AI (01) at position 19: expected a digit, found \"X\""),
-    bad("parenthesised unclosed AI", "]C1(01", "position 7: expected \")\" closing the Application Identifier, found end of data"),
+    bad("parenthesised unclosed AI", "]C1(01",
+        "position 7: expected \")\" closing the Application Identifier, found end of data"),
     bad("parenthesised AI with a letter", "]C1(0A)1",
         "position 6: expected an Application Identifier (2 to 4 digits), found \"A\""),
     bad("parenthesised empty value", "(10)(21)X", "AI (10) at position 5: value has 0 characters, expected 1–20"),
     bad("space in a lot", "]C110AB C",
         "AI (10) at position 8: expected a character of GS1 character set 82 or a GS separator (FNC1), found a space"),
     bad("non-ASCII in a lot", "]C110\u{C4}B",
-        "AI (10) at position 6: expected a character of GS1 character set 82 or a GS separator (FNC1), found byte 0xC3"),
+        "AI (10) at position 6: "
+            + "expected a character of GS1 character set 82 or a GS separator (FNC1), found byte 0xC3"),
     bad("control byte in a serial", "]C121A\u{07}B",
-        "AI (21) at position 7: expected a character of GS1 character set 82 or a GS separator (FNC1), found byte 0x07"),
+        "AI (21) at position 7: "
+            + "expected a character of GS1 character set 82 or a GS separator (FNC1), found byte 0x07"),
     bad("letter in fixed-length variant 20", "]C1200A", "AI (20) at position 7: expected a digit, found \"A\""),
     bad("letter in 421 country code", "]C1421D80331", "AI (421) at position 7: expected a digit, found \"D\""),
     bad("3103 too short", "]C1310300075", "AI (3103) at position 8: value has 5 characters, expected 6"),
@@ -244,7 +259,7 @@ let gs1ErrorCases: [GS1Case] = [
         + "day 32 is out of range for 2026-01, expected 01–31"),
 ]
 
-func render(_ element: GS1Element) -> String {
+private func render(_ element: GS1Element) -> String {
     var text = "(\(element.ai))\(element.value)"
     if let decoded = element.decoded { text += "=" + decoded.text }
     if case .date(let date)? = element.decoded, date.dayUnspecified { text += " DD=00" }

@@ -2,6 +2,13 @@
 @testable import PlantCapture
 import Testing
 
+private typealias PseudoTerminal = SerialPortTestSupport.PseudoTerminal
+private typealias ByIDLink = SerialPortTestSupport.ByIDLink
+
+private func nextEvent(_ link: SerialScannerLink) -> SerialScannerLink.LineEvent {
+    SerialPortTestSupport.nextEvent(link)
+}
+
 @Suite("Serial scanner link: framing, idle flush, unplug and return")
 struct SerialPortLinkTests {
     @Test func scannerUnpluggedAndPluggedBackIn() throws {
@@ -65,7 +72,8 @@ struct SerialPortLinkTests {
     @Test func anAbsentDeviceIsReportedOnceThenRetriedQuietly() {
         let link = SerialScannerLink(configuration: .init(
             path: "/dev/serial/by-id/usb-not-plugged", reopenInterval: .milliseconds(10)))
-        #expect(link.next(timeout: .milliseconds(50)) == .openFailed(.deviceAbsent(path: "/dev/serial/by-id/usb-not-plugged")))
+        #expect(link.next(timeout: .milliseconds(50))
+            == .openFailed(.deviceAbsent(path: "/dev/serial/by-id/usb-not-plugged")))
         #expect(link.next(timeout: .milliseconds(50)) == .quiet)
         #expect(!link.isOpen)
     }

@@ -3,6 +3,13 @@ import Glibc
 @testable import PlantCapture
 import Testing
 
+private typealias PseudoTerminal = SerialPortTestSupport.PseudoTerminal
+private typealias ByIDLink = SerialPortTestSupport.ByIDLink
+
+private func readBytes(_ port: SerialPort, count: Int) -> [UInt8] {
+    SerialPortTestSupport.readBytes(port, count: count)
+}
+
 private func attributes(of port: SerialPort) throws -> termios {
     var attributes = termios()
     #expect(tcgetattr(port.descriptor, &attributes) == 0)
@@ -27,7 +34,9 @@ struct SerialPortTests {
         #expect(actual.c_cflag & tcflag_t(CRTSCTS) != 0)
         #expect(has(actual.c_cflag, CREAD) && has(actual.c_cflag, CLOCAL))
         for flag in [ICANON, ECHO, ECHONL, ISIG, IEXTEN] { #expect(!has(actual.c_lflag, flag), "lflag \(flag)") }
-        for flag in [ICRNL, INLCR, IGNCR, ISTRIP, IXON, IXOFF, BRKINT] { #expect(!has(actual.c_iflag, flag), "iflag \(flag)") }
+        for flag in [ICRNL, INLCR, IGNCR, ISTRIP, IXON, IXOFF, BRKINT] {
+            #expect(!has(actual.c_iflag, flag), "iflag \(flag)")
+        }
         #expect(!has(actual.c_oflag, OPOST))
         let (minimum, time) = withUnsafeBytes(of: actual.c_cc) { ($0[Int(VMIN)], $0[Int(VTIME)]) }
         #expect(minimum == 1 && time == 0)
@@ -53,7 +62,8 @@ struct SerialPortTests {
                                                        actual: "8")) {
             try SerialPort.open(path: terminal.path, settings: SerialPortSettings(dataBits: 7, parity: .even))
         }
-        let error = SerialPortError.settingRefused(path: "/dev/ttyS0", setting: "data bits", requested: "7", actual: "8")
+        let error = SerialPortError.settingRefused(path: "/dev/ttyS0", setting: "data bits", requested: "7",
+                                                   actual: "8")
         #expect(error.message == "/dev/ttyS0: the device did not take data bits 7, it reports 8")
     }
 

@@ -35,7 +35,8 @@ public struct ScanFramingConfiguration: Sendable, Hashable {
         if !(1...16_777_216).contains(maxLength) {
             problems.append("max length: expected 1 to 16777216 bytes, found \(maxLength)")
         }
-        for (name, bytes) in [("prefix", prefix), ("suffix", suffix)] where bytes.contains(where: { $0 == 0x0D || $0 == 0x0A }) {
+        for (name, bytes) in [("prefix", prefix), ("suffix", suffix)]
+        where bytes.contains(where: { $0 == 0x0D || $0 == 0x0A }) {
             problems.append("\(name): must not contain CR or LF, which end a scan")
         }
         if prefix.count + suffix.count >= maxLength {
@@ -107,7 +108,9 @@ public struct RejectedScan: Error, Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { message }
 
-    private static func hex(_ byte: UInt8) -> String { (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true) }
+    private static func hex(_ byte: UInt8) -> String {
+        (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+    }
 }
 
 /// What the decoder hands out: a scan, or a rejected frame.

@@ -113,7 +113,9 @@ public final class SerialPort {
         defer { if !keep { _ = Glibc.close(descriptor) } }
 
         guard isatty(descriptor) == 1 else { throw .notATerminal(path: path) }
-        guard ioctl(descriptor, UInt(TIOCEXCL)) == 0 else { throw .system(path: path, operation: "TIOCEXCL", errno: errno) }
+        guard ioctl(descriptor, UInt(TIOCEXCL)) == 0 else {
+            throw .system(path: path, operation: "TIOCEXCL", errno: errno)
+        }
         var attributes = termios()
         guard tcgetattr(descriptor, &attributes) == 0 else {
             throw .system(path: path, operation: "tcgetattr", errno: errno)

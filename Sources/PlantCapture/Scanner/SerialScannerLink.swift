@@ -28,7 +28,7 @@ public final class SerialScannerLink {
     }
 
     /// What happened on the line.
-    public enum Event: Sendable, Hashable {
+    public enum LineEvent: Sendable, Hashable {
         /// The device was opened (at start or after it came back).
         case opened(path: String)
         case scan(FramedScan)
@@ -44,7 +44,7 @@ public final class SerialScannerLink {
     public let configuration: Configuration
     private var port: SerialPort?
     private var decoder: ScanFrameDecoder
-    private var pending: [Event] = []
+    private var pending: [LineEvent] = []
     private let clock = ContinuousClock()
     private var lastBytesAt: ContinuousClock.Instant?
     private var nextOpenAt: ContinuousClock.Instant
@@ -62,7 +62,7 @@ public final class SerialScannerLink {
     public var isOpen: Bool { port != nil }
 
     /// The next event, waiting at most about `timeout` (`.quiet` when nothing happened).
-    public func next(timeout: Duration) -> Event {
+    public func next(timeout: Duration) -> LineEvent {
         let deadline = clock.now.advanced(by: timeout)
         while true {
             if !pending.isEmpty { return pending.removeFirst() }
@@ -104,7 +104,7 @@ public final class SerialScannerLink {
         port = nil
     }
 
-    private func tryOpen() -> Event? {
+    private func tryOpen() -> LineEvent? {
         guard clock.now >= nextOpenAt else { return nil }
         do {
             port = try SerialPort.open(path: configuration.path, settings: configuration.settings)
@@ -138,7 +138,7 @@ public final class SerialScannerLink {
         if milliseconds > 0 { _ = poll(nil, 0, milliseconds) }
     }
 
-    private static func event(_ frame: ScanFrame) -> Event {
+    private static func event(_ frame: ScanFrame) -> LineEvent {
         switch frame {
         case .scan(let scan): return .scan(scan)
         case .rejected(let rejected): return .rejected(rejected)

@@ -96,7 +96,7 @@ public enum GS1Decoder {
     ) throws(GS1DecodeError) -> DecodedScan {
         let symbology = SymbologyIdentifier.detect(scan)
         let start = symbology == nil ? 0 : 3
-        var parser = GS1ElementParser(scan: scan, currentYear: currentYear)
+        let parser = GS1ElementParser(scan: scan, currentYear: currentYear)
         if let symbology {
             if symbology.announcesGS1 {
                 return .gs1(try parser.parseGS1(from: start, symbology: symbology))

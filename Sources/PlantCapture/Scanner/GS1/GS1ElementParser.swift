@@ -13,9 +13,10 @@ struct GS1ElementParser {
     static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 
     /// GS1 data from `start` (just after any symbology identifier), in either form.
-    mutating func parseGS1(from start: Int, symbology: SymbologyIdentifier?) throws(GS1DecodeError) -> GS1ElementString {
+    func parseGS1(from start: Int, symbology: SymbologyIdentifier?) throws(GS1DecodeError) -> GS1ElementString {
         if start < scan.count, scan[start] == Self.openParenthesis {
-            return GS1ElementString(symbology: symbology, form: .parenthesised, elements: try parseParenthesised(from: start))
+            let elements = try parseParenthesised(from: start)
+            return GS1ElementString(symbology: symbology, form: .parenthesised, elements: elements)
         }
         // FNC1 in first position is implied by the identifier; some scanners still send it as a GS.
         let first = start < scan.count && scan[start] == Self.groupSeparator ? start + 1 : start
@@ -61,10 +62,11 @@ struct GS1ElementParser {
                 while end < scan.count, scan[end] != Self.groupSeparator { end += 1 }
                 if end - valueStart > spec.maxLength {
                     // Report a bad character first: it often explains the overrun better.
-                    let head = Array(scan[valueStart..<(valueStart + spec.maxLength)])
-                    try GS1ValueValidation.checkCharacters(spec, value: head, positions: Array((valueStart + 1)...(valueStart + spec.maxLength)),
+                    let headEnd = valueStart + spec.maxLength
+                    try GS1ValueValidation.checkCharacters(spec, value: Array(scan[valueStart..<headEnd]),
+                                                           positions: Array((valueStart + 1)...headEnd),
                                                            separated: true)
-                    throw .valueTooLong(ai: spec.ai, position: valueStart + spec.maxLength + 1, maxLength: spec.maxLength)
+                    throw .valueTooLong(ai: spec.ai, position: headEnd + 1, maxLength: spec.maxLength)
                 }
             }
             let value = Array(scan[valueStart..<end])
@@ -77,7 +79,8 @@ struct GS1ElementParser {
                 if scan[index] == Self.groupSeparator {
                     index += 1  // a GS at the very end is tolerated: some encoders add one
                 } else if !spec.isPredefinedLength {
-                    throw .missingSeparator(ai: spec.ai, position: index + 1, found: GS1DecodeError.describe(scan[index]))
+                    throw .missingSeparator(ai: spec.ai, position: index + 1,
+                                            found: GS1DecodeError.describe(scan[index]))
                 }
             }
         }
@@ -153,7 +156,8 @@ struct GS1ElementParser {
             throw .wrongLength(ai: spec.ai, position: valuePosition, length: value.count,
                                expected: GS1ValueValidation.lengthText(spec))
         }
-        let decoded = try GS1ValueValidation.validate(spec, value: value, positions: positions, currentYear: currentYear)
+        let decoded = try GS1ValueValidation.validate(spec, value: value, positions: positions,
+                                                      currentYear: currentYear)
         return GS1Element(ai: spec.ai, title: spec.title, value: String(decoding: value, as: UTF8.self),
                           position: aiPosition, decoded: decoded)
     }

@@ -1,11 +1,12 @@
 // Checks one element's value against its AI: characters, check digits, dates and times; and decodes
 // dates and decimals. `positions[i]` is the 1-based scan position of `value[i]`, for error messages.
 
-/// GS1 mod-10 check digits (GTIN-8/12/13/14, SSCC-18, GLN-13, GSIN-17, GSRN-18).
-public enum GS1CheckDigit {
+/// GS1 mod-10 check digits (GTIN-8/12/13/14, SSCC-18, GLN-13, GSIN-17, GSRN-18). Internal: PlantModel has the
+/// public one for callers.
+enum GS1Mod10 {
     /// The check digit (0–9) for `digits` (ASCII digits, check digit excluded): weights 3, 1, 3, … from the
     /// right.
-    public static func compute(_ digits: some BidirectionalCollection<UInt8>) -> Int {
+    static func compute(_ digits: some BidirectionalCollection<UInt8>) -> Int {
         var sum = 0
         var weight = 3
         for digit in digits.reversed() {
@@ -16,7 +17,7 @@ public enum GS1CheckDigit {
     }
 
     /// Whether the last of `digits` (ASCII) is the correct check digit for the others.
-    public static func isValid(_ digits: [UInt8]) -> Bool {
+    static func isValid(_ digits: [UInt8]) -> Bool {
         guard let last = digits.last, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return false }
         return compute(digits.dropLast()) == Int(last - 0x30)
     }
@@ -107,7 +108,7 @@ private struct ComponentCheck {
             break
         case .checkDigit:
             let digits = value[range]
-            let expected = GS1CheckDigit.compute(digits.dropLast())
+            let expected = GS1Mod10.compute(digits.dropLast())
             let found = Int(digits[range.upperBound - 1] - 0x30)
             if found != expected {
                 throw .wrongCheckDigit(ai: spec.ai, position: positions[range.upperBound - 1],
@@ -120,7 +121,9 @@ private struct ComponentCheck {
             hour = try checkField(at: range.lowerBound + 6, name: "hour", max: 23)
         case .hourMinute:
             if range.isEmpty { return }
-            guard range.count == 4 else { throw invalid(at: range.lowerBound, "time must be HHMM, found \(range.count) digits") }
+            guard range.count == 4 else {
+                throw invalid(at: range.lowerBound, "time must be HHMM, found \(range.count) digits")
+            }
             hour = try checkField(at: range.lowerBound, name: "hour", max: 23)
             minute = try checkField(at: range.lowerBound + 2, name: "minute", max: 59)
         case .minuteOptionalSecond:

@@ -76,8 +76,8 @@ public struct ScanDecodeReport: Sendable, Hashable {
     private static func json(
         input: String, symbology: SymbologyIdentifier?, result: Result<DecodedScan, GS1DecodeError>
     ) -> String {
-        var out = "{\"input\": " + JSONText.quoted(input)
-        out += ", \"symbology\": " + (symbology.map { JSONText.quoted($0.description) } ?? "null")
+        var out = "{\"input\": " + ScanReportJSON.quoted(input)
+        out += ", \"symbology\": " + (symbology.map { ScanReportJSON.quoted($0.description) } ?? "null")
         switch result {
         case .success(.plain):
             out += ", \"gs1\": false, \"elements\": [], \"error\": null}"
@@ -85,26 +85,28 @@ public struct ScanDecodeReport: Sendable, Hashable {
             out += ", \"gs1\": true, \"elements\": [" + string.elements.map(elementJSON).joined(separator: ", ")
             out += "], \"error\": null}"
         case .failure(let error):
-            out += ", \"gs1\": true, \"elements\": [], \"error\": " + JSONText.quoted(error.message) + "}"
+            out += ", \"gs1\": true, \"elements\": [], \"error\": " + ScanReportJSON.quoted(error.message) + "}"
         }
         return out
     }
 
     private static func elementJSON(_ element: GS1Element) -> String {
-        var out = "{\"ai\": " + JSONText.quoted(element.ai) + ", \"title\": " + JSONText.quoted(element.title)
-        out += ", \"value\": " + JSONText.quoted(element.value)
+        var out = "{\"ai\": " + ScanReportJSON.quoted(element.ai)
+        out += ", \"title\": " + ScanReportJSON.quoted(element.title)
+        out += ", \"value\": " + ScanReportJSON.quoted(element.value)
         switch element.decoded {
         case .none:
             break
         case .date(let date)?:
-            out += ", \"date\": " + JSONText.quoted(date.description)
+            out += ", \"date\": " + ScanReportJSON.quoted(date.description)
             if date.dayUnspecified { out += ", \"day_unspecified\": true" }
         case .dateTime?:
-            out += ", \"datetime\": " + JSONText.quoted(element.decoded?.text ?? "")
+            out += ", \"datetime\": " + ScanReportJSON.quoted(element.decoded?.text ?? "")
         case .decimal(let decimal)?:
-            out += ", \"decimal\": " + JSONText.quoted(decimal)
+            out += ", \"decimal\": " + ScanReportJSON.quoted(decimal)
         case .amount(let currency, let decimal)?:
-            out += ", \"decimal\": " + JSONText.quoted(decimal) + ", \"currency\": " + JSONText.quoted(currency)
+            out += ", \"decimal\": " + ScanReportJSON.quoted(decimal)
+            out += ", \"currency\": " + ScanReportJSON.quoted(currency)
         }
         return out + "}"
     }
@@ -133,7 +135,9 @@ public struct ScanDecodeReport: Sendable, Hashable {
                 out += "  (\(element.ai)) \(element.title): \(element.value)"
                 if let decoded = element.decoded {
                     out += " -> \(decoded.text)"
-                    if case .date(let date) = decoded, date.dayUnspecified { out += " (DD=00: day not given, end of month)" }
+                    if case .date(let date) = decoded, date.dayUnspecified {
+                        out += " (DD=00: day not given, end of month)"
+                    }
                 }
                 out += "\n"
             }
@@ -148,7 +152,7 @@ public struct ScanDecodeReport: Sendable, Hashable {
 }
 
 /// Minimal JSON string quoting (RFC 8259): quotes, backslash and control characters escaped.
-enum JSONText {
+enum ScanReportJSON {
     static func quoted(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
