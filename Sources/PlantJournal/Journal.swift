@@ -43,8 +43,9 @@ public final class Journal: Sendable {
 
     /// Flushes queued work, closes every connection. Later calls throw `JournalError.closed`.
     public func close() {
-        writer.close()
+        // Readers first: the writer's connection, closing last, checkpoints and removes the WAL.
         readers.close()
+        writer.close()
     }
 
     // MARK: Writing

@@ -93,7 +93,7 @@ public final class Connection {
         var stmt: OpaquePointer?
         let rc = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &stmt, nil)
         guard rc == SQLITE_OK, let stmt else { throw error(rc, sql: sql) }
-        return Statement(handle: stmt, connection: self)
+        return Statement(handle: stmt)
     }
 
     /// Runs `body` with a statement prepared once per connection and kept for reuse; the statement
@@ -194,9 +194,14 @@ public final class Connection {
 
     /// Builds the error for a failed call, from the connection's current error state.
     func error(_ rc: Int32, sql: String?) -> SQLiteError {
-        let extended = sqlite3_extended_errcode(handle)
+        Connection.error(rc, db: handle, sql: sql)
+    }
+
+    static func error(_ rc: Int32, db: OpaquePointer?, sql: String?) -> SQLiteError {
+        guard let db else { return SQLiteError(code: rc, message: String(cString: sqlite3_errstr(rc)), sql: sql) }
+        let extended = sqlite3_extended_errcode(db)
         // sqlite3_exec/step report the primary code; the connection holds the extended one.
         let code = (extended & 0xFF) == (rc & 0xFF) ? extended : rc
-        return SQLiteError(code: code, message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+        return SQLiteError(code: code, message: String(cString: sqlite3_errmsg(db)), sql: sql)
     }
 }

@@ -3,15 +3,14 @@ internal import CSQLite
 /// A prepared statement. Bind parameters by 1-based index, `step` through rows, read typed columns
 /// by 0-based index. Finalised when released.
 ///
-/// Belongs to its connection's thread, like the `Connection` itself.
+/// Belongs to its connection's thread, like the `Connection` itself. Holds no reference to the
+/// `Connection` (its cache holds statements, so that would be a cycle); errors are read through
+/// `sqlite3_db_handle`, which stays valid while any statement lives (`sqlite3_close_v2`).
 public final class Statement {
     let handle: OpaquePointer
-    // Kept so the connection outlives its statements (sqlite3_close_v2 would otherwise defer).
-    private let connection: Connection
 
-    init(handle: OpaquePointer, connection: Connection) {
+    init(handle: OpaquePointer) {
         self.handle = handle
-        self.connection = connection
     }
 
     deinit { sqlite3_finalize(handle) }
@@ -75,7 +74,7 @@ public final class Statement {
         switch rc {
         case SQLITE_ROW: return true
         case SQLITE_DONE: return false
-        default: throw connection.error(rc, sql: sql)
+        default: throw Connection.error(rc, db: sqlite3_db_handle(handle), sql: sql)
         }
     }
 
