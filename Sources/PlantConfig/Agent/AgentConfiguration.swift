@@ -40,6 +40,8 @@ public struct AgentConfiguration: Sendable {
     /// Reads and validates the agent configuration at `path`. Every problem in the file, including
     /// those in input sections (decoded by `inputDecoders`, keyed by input type), comes back in one
     /// `ConfigErrors`, sorted by position, naming the file as `path` is written.
+    /// Reads files with blocking calls (the configuration and its `*_file` secrets): call it at
+    /// startup, before the pipeline runs, or from a dedicated thread.
     public static func load(
         path: String,
         environment: [String: String] = ProcessEnvironment.variables,

@@ -31,6 +31,7 @@ public struct HubConfiguration: Sendable, Hashable {
     }
 
     /// Reads and validates the hub configuration at `path`; every problem comes back at once.
+    /// Reads files with blocking calls: call it at startup or from a dedicated thread.
     public static func load(
         path: String,
         environment: [String: String] = ProcessEnvironment.variables,
