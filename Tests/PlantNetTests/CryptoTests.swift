@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PlantNet
 
 @Suite struct CryptoTests {

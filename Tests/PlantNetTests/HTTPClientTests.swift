@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Testing
+
 @testable import PlantNet
 
 @Suite struct HTTPClientTests {
@@ -19,7 +20,9 @@ import Testing
         var configuration = HTTPClientConfiguration()
         configuration.ioTimeout = .milliseconds(200)
         let waiting = try HTTPClient(baseURL: "http://127.0.0.1:\(silent.port)", configuration: configuration)
-        let error = #expect(throws: HTTPClientError.self) { _ = try waiting.send(HTTPRequest(method: "GET", target: "/")) }
+        let error = #expect(throws: HTTPClientError.self) {
+            _ = try waiting.send(HTTPRequest(method: "GET", target: "/"))
+        }
         #expect(error == .timedOut(operation: "read", peer: "127.0.0.1:\(silent.port)"))
         #expect(error?.isRetryable == true)
 
@@ -58,15 +61,18 @@ import Testing
     @Test func httpsRoundTripWithMutualTLSAndRefusals() throws {
         let certificates = try TestCertificates()
         defer { certificates.remove() }
-        let serverTLS = try TLSServerContext(certFile: certificates.serverCertFile, keyFile: certificates.serverKeyFile,
-                                             clientCAFile: certificates.caFile)
+        let serverTLS = try TLSServerContext(
+            certFile: certificates.serverCertFile, keyFile: certificates.serverKeyFile,
+            clientCAFile: certificates.caFile)
         let server = try HTTPServer(configuration: HTTPServerConfiguration(tls: serverTLS), handler: echoHandler())
         defer { server.stop() }
         let port = server.port
 
-        let trusted = try TLSClientContext(caFile: certificates.caFile, clientCertFile: certificates.clientCertFile,
-                                           clientKeyFile: certificates.clientKeyFile)
-        let client = try HTTPClient(baseURL: "https://localhost:\(port)", configuration: HTTPClientConfiguration(tls: trusted))
+        let trusted = try TLSClientContext(
+            caFile: certificates.caFile, clientCertFile: certificates.clientCertFile,
+            clientKeyFile: certificates.clientKeyFile)
+        let client = try HTTPClient(
+            baseURL: "https://localhost:\(port)", configuration: HTTPClientConfiguration(tls: trusted))
         let body = [UInt8](repeating: 0x42, count: 200_000)
         for _ in 0..<3 {
             let response = try client.send(HTTPRequest(method: "POST", target: "/v1/batches", body: body))
@@ -74,28 +80,41 @@ import Testing
             #expect(response.headers["X-Peer-Subject"] == "/CN=plant-P100")
         }
 
-        let untrusted = try HTTPClient(baseURL: "https://127.0.0.1:\(port)",
-                                       configuration: HTTPClientConfiguration(tls: try TLSClientContext(
-                                           caFile: certificates.otherCAFile, clientCertFile: certificates.clientCertFile,
-                                           clientKeyFile: certificates.clientKeyFile)))
-        let verifyError = #expect(throws: HTTPClientError.self) { _ = try untrusted.send(HTTPRequest(method: "GET", target: "/")) }
+        let untrusted = try HTTPClient(
+            baseURL: "https://127.0.0.1:\(port)",
+            configuration: HTTPClientConfiguration(
+                tls: try TLSClientContext(
+                    caFile: certificates.otherCAFile, clientCertFile: certificates.clientCertFile,
+                    clientKeyFile: certificates.clientKeyFile)))
+        let verifyError = #expect(throws: HTTPClientError.self) {
+            _ = try untrusted.send(HTTPRequest(method: "GET", target: "/"))
+        }
         // This server also trusts the CA (for client certificates), so it sends the CA along: the
         // client sees a root it does not trust.
-        #expect(verifyError == .tlsVerificationFailed(peer: "127.0.0.1:\(port)",
-                                                      reason: "certificate verify failed: self-signed certificate in certificate chain"))
+        #expect(
+            verifyError
+                == .tlsVerificationFailed(
+                    peer: "127.0.0.1:\(port)",
+                    reason: "certificate verify failed: self-signed certificate in certificate chain"))
         #expect(verifyError?.isRetryable == false)
 
         var wrongName = HTTPClientConfiguration(tls: trusted)
         wrongName.tlsServerName = "hub.example.com"
         let misnamed = try HTTPClient(baseURL: "https://127.0.0.1:\(port)", configuration: wrongName)
-        #expect(throws: HTTPClientError.tlsVerificationFailed(peer: "127.0.0.1:\(port)",
-                                                             reason: "certificate verify failed: hostname mismatch")) {
+        #expect(
+            throws: HTTPClientError.tlsVerificationFailed(
+                peer: "127.0.0.1:\(port)",
+                reason: "certificate verify failed: hostname mismatch")
+        ) {
             _ = try misnamed.send(HTTPRequest(method: "GET", target: "/"))
         }
 
-        let anonymous = try HTTPClient(baseURL: "https://127.0.0.1:\(port)",
-                                       configuration: HTTPClientConfiguration(tls: try TLSClientContext(caFile: certificates.caFile)))
-        let refusal = #expect(throws: HTTPClientError.self) { _ = try anonymous.send(HTTPRequest(method: "GET", target: "/")) }
+        let anonymous = try HTTPClient(
+            baseURL: "https://127.0.0.1:\(port)",
+            configuration: HTTPClientConfiguration(tls: try TLSClientContext(caFile: certificates.caFile)))
+        let refusal = #expect(throws: HTTPClientError.self) {
+            _ = try anonymous.send(HTTPRequest(method: "GET", target: "/"))
+        }
         guard case .tlsFailed(let peer, let reason)? = refusal else {
             Issue.record("expected tlsFailed, got \(String(describing: refusal))")
             return

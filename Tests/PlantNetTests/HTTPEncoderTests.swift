@@ -1,15 +1,19 @@
 import Testing
+
 @testable import PlantNet
 
 @Suite struct HTTPEncoderTests {
     @Test func requestRoundTripsThroughTheDecoder() throws {
-        let request = HTTPRequest(method: "POST", target: "/v1/batches",
-                                  headers: ["Host": "hub:8443", "Content-Length": "999", "Authorization": "Bearer t"],
-                                  body: Array("{\"plant\":\"P100\"}".utf8))
+        let request = HTTPRequest(
+            method: "POST", target: "/v1/batches",
+            headers: ["Host": "hub:8443", "Content-Length": "999", "Authorization": "Bearer t"],
+            body: Array("{\"plant\":\"P100\"}".utf8))
         var bytes: [UInt8] = []
         try HTTPRequestEncoder().encode(request, into: &bytes)
-        #expect(String(decoding: bytes, as: UTF8.self) ==
-                "POST /v1/batches HTTP/1.1\r\nHost: hub:8443\r\nAuthorization: Bearer t\r\nContent-Length: 16\r\n\r\n{\"plant\":\"P100\"}")
+        #expect(
+            String(decoding: bytes, as: UTF8.self)
+                == "POST /v1/batches HTTP/1.1\r\nHost: hub:8443\r\nAuthorization: Bearer t\r\nContent-Length: 16\r\n\r\n{\"plant\":\"P100\"}"
+        )
         let decoded = try #require(decodeRequests([bytes]).messages.first)
         #expect(decoded.body == request.body)
         #expect(decoded.headers["content-length"] == "16")
@@ -17,9 +21,11 @@ import Testing
 
     @Test func responseEncoding() throws {
         var bytes: [UInt8] = []
-        try HTTPResponseEncoder().encode(HTTPResponse(status: 200, contentType: "application/json", body: "{}"), into: &bytes)
-        #expect(String(decoding: bytes, as: UTF8.self) ==
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
+        try HTTPResponseEncoder().encode(
+            HTTPResponse(status: 200, contentType: "application/json", body: "{}"), into: &bytes)
+        #expect(
+            String(decoding: bytes, as: UTF8.self)
+                == "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
         bytes = []
         try HTTPResponseEncoder().encode(HTTPResponse(status: 204), into: &bytes)
         #expect(String(decoding: bytes, as: UTF8.self) == "HTTP/1.1 204 No Content\r\n\r\n")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PlantNet
 
 @Suite struct HTTPRequestDecoderTests {
@@ -15,8 +16,8 @@ import Testing
 
     @Test func contentLengthRequest() throws {
         let outcome = expectSameForAllSplits(
-            "POST /v1/batches?x=1 HTTP/1.1\r\nHost: hub\r\nContent-Type: application/json\r\n" +
-            "Authorization:  Bearer abc \r\nContent-Length: 11\r\n\r\n{\"a\": true}")
+            "POST /v1/batches?x=1 HTTP/1.1\r\nHost: hub\r\nContent-Type: application/json\r\n"
+                + "Authorization:  Bearer abc \r\nContent-Length: 11\r\n\r\n{\"a\": true}")
         #expect(outcome.error == nil)
         let request = try #require(outcome.messages.first)
         #expect(outcome.messages.count == 1)
@@ -33,9 +34,9 @@ import Testing
 
     @Test func chunkedBodyWithExtensionsAndTrailers() throws {
         let outcome = expectSameForAllSplits(
-            "POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n" +
-            "5;name=value\r\nhello\r\n1\r\n \r\nA \r\n0123456789\r\n0\r\nX-Checksum: 1\r\nX-Other: 2\r\n\r\n" +
-            "GET /next HTTP/1.1\r\nHost: h\r\n\r\n")
+            "POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "5;name=value\r\nhello\r\n1\r\n \r\nA \r\n0123456789\r\n0\r\nX-Checksum: 1\r\nX-Other: 2\r\n\r\n"
+                + "GET /next HTTP/1.1\r\nHost: h\r\n\r\n")
         #expect(outcome.error == nil)
         #expect(outcome.messages.count == 2)
         #expect(outcome.messages[0].body == "hello 0123456789".bytes)
@@ -46,7 +47,8 @@ import Testing
     @Test func pipelinedRequestsKeepOrderAndLeadingCRLFIsSkipped() {
         var input = ""
         for index in 0..<20 {
-            input += "POST /r\(index) HTTP/1.1\r\nHost: h\r\nContent-Length: \(String(index).utf8.count)\r\n\r\n\(index)"
+            input +=
+                "POST /r\(index) HTTP/1.1\r\nHost: h\r\nContent-Length: \(String(index).utf8.count)\r\n\r\n\(index)"
             if index == 3 { input += "\r\n" }  // stray CRLF after a body, as some clients send
         }
         let outcome = expectSameForAllSplits(input)
@@ -70,7 +72,8 @@ import Testing
     }
 
     @Test func identicalContentLengthsAreAccepted() {
-        let outcome = expectSameForAllSplits("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nContent-Length: 3, 3\r\n\r\nabc")
+        let outcome = expectSameForAllSplits(
+            "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nContent-Length: 3, 3\r\n\r\nabc")
         #expect(outcome.error == nil)
         #expect(outcome.messages.first?.body == "abc".bytes)
     }
@@ -92,7 +95,8 @@ import Testing
     }
 
     @Test func manySmallRequestsDecodeQuickly() throws {
-        let one = "POST /v1/batches HTTP/1.1\r\nHost: hub\r\nAuthorization: Bearer t\r\nContent-Length: 2\r\n\r\n{}".bytes
+        let one = "POST /v1/batches HTTP/1.1\r\nHost: hub\r\nAuthorization: Bearer t\r\nContent-Length: 2\r\n\r\n{}"
+            .bytes
         var buffer = ByteBuffer()
         for _ in 0..<10_000 { buffer.append(one) }
         var decoder = HTTPRequestDecoder()

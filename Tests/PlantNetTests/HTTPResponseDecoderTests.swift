@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PlantNet
 
 @Suite struct HTTPResponseDecoderTests {
@@ -11,12 +12,12 @@ import Testing
     }
 
     @Test func lengthChunkedAndBodilessResponses() throws {
-        let input = "HTTP/1.1 100 Continue\r\n\r\n" +
-            "HTTP/1.1 200 OK\r\nContent-Length: 19\r\n\r\n{\"acked_through\":1}" +
-            "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n" +
-            "HTTP/1.1 409 Conflict\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n" +
-            "HTTP/1.1 204 No Content\r\n\r\n" +
-            "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 7\r\nContent-Length: 0\r\n\r\n"
+        let input =
+            "HTTP/1.1 100 Continue\r\n\r\n" + "HTTP/1.1 200 OK\r\nContent-Length: 19\r\n\r\n{\"acked_through\":1}"
+            + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"
+            + "HTTP/1.1 409 Conflict\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
+            + "HTTP/1.1 204 No Content\r\n\r\n"
+            + "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 7\r\nContent-Length: 0\r\n\r\n"
         let outcome = expectSameForAllSplits(input, methods: ["POST", "HEAD", "POST", "DELETE", "POST"])
         #expect(outcome.error == nil)
         try #require(outcome.messages.map(\.status) == [200, 200, 409, 204, 503])
@@ -39,7 +40,8 @@ import Testing
     @Test func malformedResponses() {
         #expect(expectSameForAllSplits("HTTP/1.1 20 OK\r\n\r\n").error == .malformedStatusLine)
         #expect(expectSameForAllSplits("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nabc").error == .truncatedMessage)
-        #expect(expectSameForAllSplits("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n").error
+        #expect(
+            expectSameForAllSplits("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n").error
                 == .contentLengthWithTransferEncoding)
         #expect(expectSameForAllSplits("HTTP/1.1 200\r\nContent-Length: 0\r\n\r\n").messages.first?.reason == "")
     }

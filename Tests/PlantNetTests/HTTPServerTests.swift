@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Testing
+
 @testable import PlantNet
 
 /// Echoes method, target and body; "/slow" waits for `gate` to open.
@@ -34,8 +35,9 @@ final class Gate: @unchecked Sendable {
 func echoHandler(gate: Gate? = nil) -> HTTPServer.Handler {
     { request in
         if request.path == "/slow" { gate?.pass() }
-        var response = HTTPResponse(status: 200, contentType: "text/plain",
-                                    body: "\(request.method) \(request.target) \(request.body.count)")
+        var response = HTTPResponse(
+            status: 200, contentType: "text/plain",
+            body: "\(request.method) \(request.target) \(request.body.count)")
         response.headers.add("X-Peer-Subject", request.clientCertificateSubject ?? "none")
         return response
     }
@@ -63,15 +65,17 @@ func readResponse(_ stream: ByteStream, method: String = "GET") throws -> HTTPRe
         defer { server.stop() }
         let client = try HTTPClient(baseURL: "http://127.0.0.1:\(server.port)/api/")
         for index in 0..<3 {
-            let response = try client.send(HTTPRequest(method: "POST", target: "/v1/batches", body: Array(repeating: 7, count: index)))
+            let response = try client.send(
+                HTTPRequest(method: "POST", target: "/v1/batches", body: Array(repeating: 7, count: index)))
             #expect(response.status == 200)
             #expect(response.bodyText == "POST /api/v1/batches \(index)")
         }
         #expect(server.statistics.connectionsAccepted == 1)  // one keep-alive connection
 
         let connection = try TCPConnection.connect(host: "127.0.0.1", port: server.port)
-        try connection.write(("GET /a HTTP/1.1\r\nHost: h\r\n\r\nPOST /b HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nxy" +
-                               "GET /c HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n").bytes)
+        try connection.write(
+            ("GET /a HTTP/1.1\r\nHost: h\r\n\r\nPOST /b HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nxy"
+                + "GET /c HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n").bytes)
         var decoder = HTTPResponseDecoder()
         var buffer = ByteBuffer()
         var bodies: [String] = []
@@ -131,7 +135,6 @@ func readResponse(_ stream: ByteStream, method: String = "GET") throws -> HTTPRe
             connection.readTimeout = .seconds(20)
             connections.append(connection)
         }
-        print("500 connects in \(clock.now - start)")
         for round in 0..<2 {
             for (index, connection) in connections.enumerated() {
                 try connection.write("GET /\(round)/\(index) HTTP/1.1\r\nHost: h\r\n\r\n".bytes)
@@ -140,7 +143,6 @@ func readResponse(_ stream: ByteStream, method: String = "GET") throws -> HTTPRe
                 let response = try #require(try readResponse(connection))
                 #expect(response.bodyText == "GET /\(round)/\(index) 0")
             }
-            print("round \(round) done at \(clock.now - start)")
         }
         #expect(server.activeConnections == 500)
         #expect(server.statistics.connectionsAccepted == 500)
@@ -169,9 +171,10 @@ func readResponse(_ stream: ByteStream, method: String = "GET") throws -> HTTPRe
         // The idle connection is closed at once; new connections are refused.
         var buffer = ByteBuffer()
         #expect(try idle.read(into: &buffer) == 0)
-        #expect(waitUntil {
-            (try? TCPConnection.connect(host: "127.0.0.1", port: port)) == nil
-        })
+        #expect(
+            waitUntil {
+                (try? TCPConnection.connect(host: "127.0.0.1", port: port)) == nil
+            })
         #expect(!stopping.isFinished)
         gate.release()
         let outcome = try #require(inFlight.wait())
@@ -192,5 +195,27 @@ func readResponse(_ stream: ByteStream, method: String = "GET") throws -> HTTPRe
         let elapsed = clock.measure { server.stop(gracePeriod: .milliseconds(300)) }
         #expect(server.activeConnections == 0)
         #expect(elapsed < .seconds(5))
+    }
+
+    @Test func atMaxConnectionsFurtherClientsWaitForAFreeSlot() throws {
+        var configuration = HTTPServerConfiguration()
+        configuration.maxConnections = 2
+        let server = try HTTPServer(configuration: configuration, handler: echoHandler())
+        defer { server.stop() }
+        var first: [TCPConnection] = []
+        for index in 0..<2 {
+            let connection = try TCPConnection.connect(host: "127.0.0.1", port: server.port)
+            #expect(try rawExchange(connection, "GET /\(index) HTTP/1.1\r\nHost: h\r\n\r\n".bytes)?.status == 200)
+            first.append(connection)
+        }
+        // The kernel completes the third connection; the server does not take it yet.
+        let waiting = try TCPConnection.connect(host: "127.0.0.1", port: server.port)
+        waiting.readTimeout = .seconds(10)
+        try waiting.write("GET /third HTTP/1.1\r\nHost: h\r\n\r\n".bytes)
+        #expect(try waiting.waitForInput(timeout: .milliseconds(300), unless: nil) == .timedOut)
+        #expect(server.statistics.connectionsAccepted == 2)
+        first[0].close()
+        #expect(try readResponse(waiting)?.bodyText == "GET /third 0")
+        #expect(server.statistics.connectionsAccepted == 3)
     }
 }

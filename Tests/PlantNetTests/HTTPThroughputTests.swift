@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PlantNet
 
 /// Loopback figures for the report; they assert correctness, not speed (the box is shared).
@@ -9,8 +10,9 @@ import Testing
         }
         defer { server.stop() }
         let client = try HTTPClient(baseURL: "http://127.0.0.1:\(server.port)")
-        let request = HTTPRequest(method: "POST", target: "/v1/batches", headers: ["Authorization": "Bearer t"],
-                                  body: Array("{\"events\":[]}".utf8))
+        let request = HTTPRequest(
+            method: "POST", target: "/v1/batches", headers: ["Authorization": "Bearer t"],
+            body: Array("{\"events\":[]}".utf8))
         let count = 2000
         let clock = ContinuousClock()
         var ok = 0
@@ -30,8 +32,9 @@ import Testing
             HTTPResponse(status: 200, contentType: "text/plain", body: "\(request.body.count)")
         }
         defer { server.stop() }
-        let client = try HTTPClient(baseURL: "https://localhost:\(server.port)",
-                                    configuration: HTTPClientConfiguration(tls: try TLSClientContext(caFile: certificates.caFile)))
+        let client = try HTTPClient(
+            baseURL: "https://localhost:\(server.port)",
+            configuration: HTTPClientConfiguration(tls: try TLSClientContext(caFile: certificates.caFile)))
         let body = [UInt8](repeating: 0x7B, count: 1 << 20)
         let batches = 20
         let clock = ContinuousClock()

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PlantNet
 
 @Suite struct TLSTests {
@@ -23,11 +24,13 @@ import Testing
     @Test func handshakeVerifiesChainAndNameAndCarriesData() throws {
         let certificates = try TestCertificates()
         defer { certificates.remove() }
-        let serverContext = try TLSServerContext(certFile: certificates.serverCertFile, keyFile: certificates.serverKeyFile)
+        let serverContext = try TLSServerContext(
+            certFile: certificates.serverCertFile, keyFile: certificates.serverKeyFile)
         let clientContext = try TLSClientContext(caFile: certificates.caFile)
         for name in ["localhost", "127.0.0.1"] {
             let result = try withTLSServer(serverContext) { port in
-                let stream = try TLSStream.connect(host: "127.0.0.1", port: port, context: clientContext, serverName: name)
+                let stream = try TLSStream.connect(
+                    host: "127.0.0.1", port: port, context: clientContext, serverName: name)
                 try stream.write("hello tls".bytes)
                 var buffer = ByteBuffer()
                 while buffer.readableBytes < 9 { if try stream.read(into: &buffer) == 0 { break } }
@@ -41,13 +44,18 @@ import Testing
     @Test func untrustedCAIsRefusedWithTheReason() throws {
         let certificates = try TestCertificates()
         defer { certificates.remove() }
-        let serverContext = try TLSServerContext(certFile: certificates.serverCertFile, keyFile: certificates.serverKeyFile)
+        let serverContext = try TLSServerContext(
+            certFile: certificates.serverCertFile, keyFile: certificates.serverKeyFile)
         let clientContext = try TLSClientContext(caFile: certificates.otherCAFile)
         _ = try withTLSServer(serverContext) { port in
-            #expect(throws: TLSError(kind: .certificateVerification,
-                                     message: "certificate verify failed: unable to get local issuer certificate",
-                                     peer: "127.0.0.1:\(port)")) {
-                _ = try TLSStream.connect(host: "127.0.0.1", port: port, context: clientContext, serverName: "localhost")
+            #expect(
+                throws: TLSError(
+                    kind: .certificateVerification,
+                    message: "certificate verify failed: unable to get local issuer certificate",
+                    peer: "127.0.0.1:\(port)")
+            ) {
+                _ = try TLSStream.connect(
+                    host: "127.0.0.1", port: port, context: clientContext, serverName: "localhost")
             }
         }
     }
@@ -55,18 +63,27 @@ import Testing
     @Test func wrongHostNameIsRefused() throws {
         let certificates = try TestCertificates()
         defer { certificates.remove() }
-        let serverContext = try TLSServerContext(certFile: certificates.serverCertFile, keyFile: certificates.serverKeyFile)
+        let serverContext = try TLSServerContext(
+            certFile: certificates.serverCertFile, keyFile: certificates.serverKeyFile)
         let clientContext = try TLSClientContext(caFile: certificates.caFile)
         _ = try withTLSServer(serverContext) { port in
-            #expect(throws: TLSError(kind: .certificateVerification, message: "certificate verify failed: hostname mismatch",
-                                     peer: "127.0.0.1:\(port)")) {
-                _ = try TLSStream.connect(host: "127.0.0.1", port: port, context: clientContext, serverName: "hub.example.com")
+            #expect(
+                throws: TLSError(
+                    kind: .certificateVerification, message: "certificate verify failed: hostname mismatch",
+                    peer: "127.0.0.1:\(port)")
+            ) {
+                _ = try TLSStream.connect(
+                    host: "127.0.0.1", port: port, context: clientContext, serverName: "hub.example.com")
             }
         }
         _ = try withTLSServer(serverContext) { port in
-            #expect(throws: TLSError(kind: .certificateVerification, message: "certificate verify failed: IP address mismatch",
-                                     peer: "127.0.0.1:\(port)")) {
-                _ = try TLSStream.connect(host: "127.0.0.1", port: port, context: clientContext, serverName: "127.0.0.2")
+            #expect(
+                throws: TLSError(
+                    kind: .certificateVerification, message: "certificate verify failed: IP address mismatch",
+                    peer: "127.0.0.1:\(port)")
+            ) {
+                _ = try TLSStream.connect(
+                    host: "127.0.0.1", port: port, context: clientContext, serverName: "127.0.0.2")
             }
         }
     }
@@ -74,12 +91,15 @@ import Testing
     @Test func requiredClientCertificate() throws {
         let certificates = try TestCertificates()
         defer { certificates.remove() }
-        let serverContext = try TLSServerContext(certFile: certificates.serverCertFile, keyFile: certificates.serverKeyFile,
-                                                 clientCAFile: certificates.caFile)
-        let withCertificate = try TLSClientContext(caFile: certificates.caFile, clientCertFile: certificates.clientCertFile,
-                                                   clientKeyFile: certificates.clientKeyFile)
+        let serverContext = try TLSServerContext(
+            certFile: certificates.serverCertFile, keyFile: certificates.serverKeyFile,
+            clientCAFile: certificates.caFile)
+        let withCertificate = try TLSClientContext(
+            caFile: certificates.caFile, clientCertFile: certificates.clientCertFile,
+            clientKeyFile: certificates.clientKeyFile)
         let result = try withTLSServer(serverContext) { port in
-            let stream = try TLSStream.connect(host: "127.0.0.1", port: port, context: withCertificate, serverName: "localhost")
+            let stream = try TLSStream.connect(
+                host: "127.0.0.1", port: port, context: withCertificate, serverName: "localhost")
             try stream.write("x".bytes)
             var buffer = ByteBuffer()
             #expect(try stream.read(into: &buffer) == 1)
@@ -90,8 +110,9 @@ import Testing
         let refused = try withTLSServer(serverContext) { port in
             // TLS 1.3: the client's handshake completes; the server's refusal arrives as an alert.
             let error = #expect(throws: TLSError.self) {
-                let stream = try TLSStream.connect(host: "127.0.0.1", port: port, context: withoutCertificate,
-                                                   serverName: "localhost")
+                let stream = try TLSStream.connect(
+                    host: "127.0.0.1", port: port, context: withoutCertificate,
+                    serverName: "localhost")
                 try stream.write("x".bytes)
                 var buffer = ByteBuffer()
                 _ = try stream.read(into: &buffer)
@@ -112,12 +133,16 @@ import Testing
         }
         #expect(error?.kind == .configuration)
         #expect(error?.peer == missing)
-        #expect(error?.message.hasPrefix("cannot load certificate file \(missing): ") == true, "\(String(describing: error))")
+        #expect(
+            error?.message.hasPrefix("cannot load certificate file \(missing): ") == true,
+            "\(String(describing: error))")
         let mismatch = #expect(throws: TLSError.self) {
             _ = try TLSServerContext(certFile: certificates.serverCertFile, keyFile: certificates.clientKeyFile)
         }
-        #expect(mismatch?.message.hasPrefix("cannot load private key file (does it match the certificate?)") == true
-                || mismatch?.message.hasPrefix("cannot load private key file") == true, "\(String(describing: mismatch))")
+        #expect(
+            mismatch?.message.hasPrefix("cannot load private key file (does it match the certificate?)") == true
+                || mismatch?.message.hasPrefix("cannot load private key file") == true,
+            "\(String(describing: mismatch))")
         #expect(throws: TLSError.self) { _ = try TLSClientContext(caFile: missing) }
     }
 }

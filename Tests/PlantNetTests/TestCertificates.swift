@@ -16,8 +16,9 @@ struct TestCertificates {
         do {
             try makeCA("ca", subject: "/CN=PlantSync Test CA")
             try makeCA("other-ca", subject: "/CN=Unrelated CA")
-            try makeLeaf("server", subject: "/CN=localhost",
-                         extensions: "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n")
+            try makeLeaf(
+                "server", subject: "/CN=localhost",
+                extensions: "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n")
             try makeLeaf("client", subject: "/CN=plant-P100", extensions: "extendedKeyUsage=clientAuth\n")
         } catch {
             directory.remove()
@@ -28,17 +29,24 @@ struct TestCertificates {
     func remove() { directory.remove() }
 
     private func makeCA(_ name: String, subject: String) throws {
-        try openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                     "-keyout", "\(name).key", "-out", "\(name).pem", "-days", "2", "-subj", subject])
+        try openssl([
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+            "-keyout", "\(name).key", "-out", "\(name).pem", "-days", "2", "-subj", subject,
+        ])
     }
 
     private func makeLeaf(_ name: String, subject: String, extensions: String) throws {
-        try ("basicConstraints=CA:FALSE\n" + extensions).write(toFile: directory.file("\(name).ext"), atomically: true,
-                                                                encoding: .utf8)
-        try openssl(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                     "-keyout", "\(name).key", "-out", "\(name).csr", "-subj", subject])
-        try openssl(["x509", "-req", "-in", "\(name).csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-                     "-out", "\(name).pem", "-days", "2", "-extfile", "\(name).ext"])
+        try ("basicConstraints=CA:FALSE\n" + extensions).write(
+            toFile: directory.file("\(name).ext"), atomically: true,
+            encoding: .utf8)
+        try openssl([
+            "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+            "-keyout", "\(name).key", "-out", "\(name).csr", "-subj", subject,
+        ])
+        try openssl([
+            "x509", "-req", "-in", "\(name).csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+            "-out", "\(name).pem", "-days", "2", "-extfile", "\(name).ext",
+        ])
     }
 
     private func openssl(_ arguments: [String]) throws {

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import PlantNet
 
 /// Deterministic pseudo-random numbers (SplitMix64) for seeded input splits.

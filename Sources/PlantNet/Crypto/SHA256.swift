@@ -56,9 +56,10 @@ public enum HMACSHA256 {
         var length = 0
         let result = key.withUnsafeBytes { keyBytes in
             message.withUnsafeBytes { messageBytes in
-                EVP_Q_mac(nil, "HMAC", nil, "SHA256", nil, keyBytes.baseAddress, keyBytes.count,
-                          messageBytes.baseAddress?.assumingMemoryBound(to: UInt8.self), messageBytes.count,
-                          &code, code.count, &length)
+                EVP_Q_mac(
+                    nil, "HMAC", nil, "SHA256", nil, keyBytes.baseAddress, keyBytes.count,
+                    messageBytes.baseAddress?.assumingMemoryBound(to: UInt8.self), messageBytes.count,
+                    &code, code.count, &length)
             }
         }
         precondition(result != nil && length == 32, "EVP_Q_mac(HMAC-SHA256) failed")
@@ -73,7 +74,9 @@ public enum SecureBytes {
     public static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         guard a.count == b.count else { return false }
         if a.isEmpty { return true }
-        return a.withUnsafeBytes { x in b.withUnsafeBytes { y in CRYPTO_memcmp(x.baseAddress, y.baseAddress, a.count) == 0 } }
+        return a.withUnsafeBytes { x in
+            b.withUnsafeBytes { y in CRYPTO_memcmp(x.baseAddress, y.baseAddress, a.count) == 0 }
+        }
     }
 
     /// `count` bytes from OpenSSL's CSPRNG. A failing CSPRNG leaves nothing safe to do: it traps.

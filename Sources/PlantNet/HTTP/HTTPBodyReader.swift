@@ -110,8 +110,10 @@ struct HTTPBodyReader {
                 state = .chunkSize
             case .trailers(let bytes, let fields):
                 // Trailer fields are read for framing and then ignored.
-                guard let lineLength = try findLine(buffer, limit: limits.maxHeadBytes - bytes,
-                                                    tooLong: .headTooLarge(limit: limits.maxHeadBytes))
+                guard
+                    let lineLength = try findLine(
+                        buffer, limit: limits.maxHeadBytes - bytes,
+                        tooLong: .headTooLarge(limit: limits.maxHeadBytes))
                 else { return nil }
                 let isEmpty = lineLength == 0
                 try buffer.withUnsafeReadableBytes { raw in
@@ -126,7 +128,9 @@ struct HTTPBodyReader {
                     body = []
                     return result
                 }
-                if fields + 1 > limits.maxHeaderCount { throw HTTPParseError.tooManyHeaders(limit: limits.maxHeaderCount) }
+                if fields + 1 > limits.maxHeaderCount {
+                    throw HTTPParseError.tooManyHeaders(limit: limits.maxHeaderCount)
+                }
                 state = .trailers(bytes: bytes + lineLength + 2, fields: fields + 1)
             }
         }
@@ -160,12 +164,15 @@ struct HTTPBodyReader {
 
     /// `1*HEXDIG [ BWS ";" chunk-ext ] CRLF`; extensions are ignored.
     private mutating func readChunkSize(_ buffer: inout ByteBuffer, limits: HTTPLimits) throws -> Int? {
-        guard let lineLength = try findLine(buffer, limit: limits.maxChunkLineBytes,
-                                            tooLong: .chunkLineTooLong(limit: limits.maxChunkLineBytes))
+        guard
+            let lineLength = try findLine(
+                buffer, limit: limits.maxChunkLineBytes,
+                tooLong: .chunkLineTooLong(limit: limits.maxChunkLineBytes))
         else { return nil }
         let size = try buffer.withUnsafeReadableBytes { raw -> Int in
             let line = UnsafeRawBufferPointer(rebasing: raw[..<lineLength])
-            let invalid = HTTPParseError.invalidChunkSize(HTTPBytes.text(UnsafeRawBufferPointer(rebasing: line.prefix(40))))
+            let invalid = HTTPParseError.invalidChunkSize(
+                HTTPBytes.text(UnsafeRawBufferPointer(rebasing: line.prefix(40))))
             var size = 0
             var index = 0
             while index < line.count, let digit = hexValue(line[index]) {

@@ -117,8 +117,9 @@ public final class HTTPClient: @unchecked Sendable {
         connection.writeTimeout = configuration.ioTimeout
         if let idle = configuration.tcpKeepAliveIdle { try connection.setKeepAlive(true, idle: idle) }
         guard let tls else { return connection }
-        return try TLSStream(client: connection, context: tls, serverName: configuration.tlsServerName ?? host,
-                             timeout: configuration.connectTimeout)
+        return try TLSStream(
+            client: connection, context: tls, serverName: configuration.tlsServerName ?? host,
+            timeout: configuration.connectTimeout)
     }
 
     private func exchange(_ request: HTTPRequest, _ receivedResponseBytes: inout Bool) throws -> HTTPResponse {

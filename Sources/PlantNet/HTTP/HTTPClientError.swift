@@ -55,7 +55,9 @@ public enum HTTPClientError: Error, Sendable, Equatable, CustomStringConvertible
             if error.isTimeout { return .timedOut(operation: error.operation, peer: error.peer) }
             return .network(error)
         case let error as TLSError:
-            if error.kind == .certificateVerification { return .tlsVerificationFailed(peer: error.peer, reason: error.message) }
+            if error.kind == .certificateVerification {
+                return .tlsVerificationFailed(peer: error.peer, reason: error.message)
+            }
             return .tlsFailed(peer: error.peer, reason: error.message)
         case HTTPParseError.truncatedMessage: return .connectionClosed(peer: peer)
         case let error as HTTPParseError: return .invalidResponse(peer: peer, error)

@@ -8,7 +8,7 @@ public struct HTTPRequestEncoder: Sendable {
     /// Request line, headers and Content-Length (omitted for an empty GET/HEAD/DELETE/OPTIONS).
     public func encodeHead(_ request: HTTPRequest, into out: inout [UInt8]) throws {
         guard request.method.utf8.allSatisfy(HTTPBytes.isToken), !request.method.isEmpty,
-              !request.target.isEmpty, request.target.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F })
+            !request.target.isEmpty, request.target.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F })
         else { throw HTTPParseError.malformedRequestLine }
         out.append(contentsOf: request.method.utf8)
         out.append(0x20)
@@ -51,7 +51,9 @@ public struct HTTPResponseEncoder: Sendable {
 enum HTTPFieldWriter {
     static func write(_ headers: HTTPHeaders, into out: inout [UInt8]) throws {
         for field in headers {
-            if HTTPHeaders.namesEqual(field.name, "Content-Length") || HTTPHeaders.namesEqual(field.name, "Transfer-Encoding") {
+            if HTTPHeaders.namesEqual(field.name, "Content-Length")
+                || HTTPHeaders.namesEqual(field.name, "Transfer-Encoding")
+            {
                 continue
             }
             guard !field.name.isEmpty, field.name.utf8.allSatisfy(HTTPBytes.isToken) else {

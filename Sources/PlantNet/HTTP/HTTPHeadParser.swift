@@ -9,7 +9,7 @@ enum HTTPBytes {
     static let isTokenTable: [Bool] = (0..<256).map { byte in
         switch UInt8(byte) {
         case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-             UInt8(ascii: "A")...UInt8(ascii: "Z"):
+            UInt8(ascii: "A")...UInt8(ascii: "Z"):
             return true
         default:
             return "!#$%&'*+-.^_`|~".utf8.contains(UInt8(byte))
@@ -118,7 +118,7 @@ enum HTTPHeadParser {
     /// `HTTP/1.1` -> version; other shapes are malformed, other numbers unsupported.
     static func version(_ bytes: UnsafeRawBufferPointer, malformed: HTTPParseError) throws -> HTTPVersion {
         guard bytes.count == 8, bytes.starts(with: "HTTP/".utf8), bytes[6] == UInt8(ascii: "."),
-              bytes[5] >= 0x30 && bytes[5] <= 0x39, bytes[7] >= 0x30 && bytes[7] <= 0x39
+            bytes[5] >= 0x30 && bytes[5] <= 0x39, bytes[7] >= 0x30 && bytes[7] <= 0x39
         else { throw malformed }
         let version = HTTPVersion(major: Int(bytes[5] - 0x30), minor: Int(bytes[7] - 0x30))
         guard version == .http1_1 || version == .http1_0 else {
@@ -133,7 +133,8 @@ enum HTTPHeadParser {
         for line in lines {
             if line[0] == 0x20 || line[0] == 0x09 { throw HTTPParseError.obsoleteLineFolding }
             guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else {
-                throw HTTPParseError.invalidHeaderName(HTTPBytes.text(UnsafeRawBufferPointer(rebasing: line.prefix(40))))
+                throw HTTPParseError.invalidHeaderName(
+                    HTTPBytes.text(UnsafeRawBufferPointer(rebasing: line.prefix(40))))
             }
             let nameBytes = UnsafeRawBufferPointer(rebasing: line[..<colon])
             guard HTTPBytes.isToken(nameBytes) else {

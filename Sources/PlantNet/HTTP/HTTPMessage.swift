@@ -33,8 +33,10 @@ public struct HTTPRequest: Sendable, Equatable {
     /// e.g. "/CN=plant-P100".
     public var clientCertificateSubject: String?
 
-    public init(method: String, target: String, version: HTTPVersion = .http1_1,
-                headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
+    public init(
+        method: String, target: String, version: HTTPVersion = .http1_1,
+        headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []
+    ) {
         self.method = method
         self.target = target
         self.version = version
@@ -63,8 +65,10 @@ public struct HTTPResponse: Sendable, Equatable {
     public var headers: HTTPHeaders
     public var body: [UInt8]
 
-    public init(status: Int, reason: String? = nil, version: HTTPVersion = .http1_1,
-                headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
+    public init(
+        status: Int, reason: String? = nil, version: HTTPVersion = .http1_1,
+        headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []
+    ) {
         self.status = status
         self.reason = reason ?? HTTPResponse.reasonPhrase(for: status)
         self.version = version

@@ -68,8 +68,10 @@ public enum HTTPParseError: Error, Sendable, Equatable, CustomStringConvertible 
         case .invalidContentLength(let value): "invalid Content-Length \"\(value)\": expected decimal digits"
         case .conflictingContentLength: "several different Content-Length values"
         case .contentLengthWithTransferEncoding: "both Content-Length and Transfer-Encoding present"
-        case .unsupportedTransferCoding(let coding): "unsupported transfer coding \"\(coding)\": only chunked is implemented"
-        case .invalidTransferEncoding(let value): "invalid Transfer-Encoding \"\(value)\": chunked must be last and only once"
+        case .unsupportedTransferCoding(let coding):
+            "unsupported transfer coding \"\(coding)\": only chunked is implemented"
+        case .invalidTransferEncoding(let value):
+            "invalid Transfer-Encoding \"\(value)\": chunked must be last and only once"
         case .invalidChunkSize(let line): "invalid chunk size line \"\(line)\""
         case .chunkLineTooLong(let limit): "chunk size line longer than \(limit) bytes"
         case .invalidChunkTerminator: "chunk data not followed by CRLF"
@@ -93,8 +95,10 @@ public struct HTTPLimits: Sendable, Equatable {
     public var maxChunkLineBytes: Int = 1024
     public var maxLeadingEmptyLines: Int = 8
 
-    public init(maxRequestLineBytes: Int = 8 * 1024, maxHeadBytes: Int = 32 * 1024, maxHeaderCount: Int = 100,
-                maxBodyBytes: Int = 16 * 1024 * 1024) {
+    public init(
+        maxRequestLineBytes: Int = 8 * 1024, maxHeadBytes: Int = 32 * 1024, maxHeaderCount: Int = 100,
+        maxBodyBytes: Int = 16 * 1024 * 1024
+    ) {
         self.maxRequestLineBytes = maxRequestLineBytes
         self.maxHeadBytes = maxHeadBytes
         self.maxHeaderCount = maxHeaderCount

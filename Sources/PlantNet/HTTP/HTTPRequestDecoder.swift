@@ -72,15 +72,17 @@ public struct HTTPRequestDecoder: Sendable {
         guard HTTPBytes.isToken(method), !target.isEmpty, target.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
             throw HTTPParseError.malformedRequestLine
         }
-        let version = try HTTPHeadParser.version(UnsafeRawBufferPointer(rebasing: parts[2]),
-                                                 malformed: .malformedRequestLine)
+        let version = try HTTPHeadParser.version(
+            UnsafeRawBufferPointer(rebasing: parts[2]),
+            malformed: .malformedRequestLine)
         let headers = try HTTPHeadParser.headers(lines.dropFirst())
         let hosts = headers.values(for: "Host").count
         if hosts > 1 { throw HTTPParseError.multipleHost }
         if hosts == 0 && version == .http1_1 { throw HTTPParseError.missingHost }
         let framing = try HTTPBodyFraming.from(headers: headers, limits: limits) ?? .none
-        let request = HTTPRequest(method: HTTPBytes.text(method), target: HTTPBytes.text(target),
-                                  version: version, headers: headers)
+        let request = HTTPRequest(
+            method: HTTPBytes.text(method), target: HTTPBytes.text(target),
+            version: version, headers: headers)
         return (request, framing)
     }
 }

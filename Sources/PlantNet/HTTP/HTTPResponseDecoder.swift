@@ -65,14 +65,17 @@ public struct HTTPResponseDecoder: Sendable {
     static func parseHead(_ head: UnsafeRawBufferPointer) throws -> HTTPResponse {
         let lines = try HTTPHeadParser.lines(head)
         guard let statusLine = lines.first, statusLine.count >= 12 else { throw HTTPParseError.malformedStatusLine }
-        let version = try HTTPHeadParser.version(UnsafeRawBufferPointer(rebasing: statusLine[..<8]),
-                                                 malformed: .malformedStatusLine)
+        let version = try HTTPHeadParser.version(
+            UnsafeRawBufferPointer(rebasing: statusLine[..<8]),
+            malformed: .malformedStatusLine)
         let digits = statusLine[9..<12]
         guard statusLine[8] == 0x20, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-              statusLine.count == 12 || statusLine[12] == 0x20
+            statusLine.count == 12 || statusLine[12] == 0x20
         else { throw HTTPParseError.malformedStatusLine }
         let status = digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
-        let reasonBytes = statusLine.count > 13 ? UnsafeRawBufferPointer(rebasing: statusLine[13...]) : UnsafeRawBufferPointer(start: nil, count: 0)
+        let reasonBytes =
+            statusLine.count > 13
+            ? UnsafeRawBufferPointer(rebasing: statusLine[13...]) : UnsafeRawBufferPointer(start: nil, count: 0)
         guard reasonBytes.allSatisfy(HTTPBytes.isFieldValue) else { throw HTTPParseError.malformedStatusLine }
         let headers = try HTTPHeadParser.headers(lines.dropFirst())
         return HTTPResponse(status: status, reason: HTTPBytes.text(reasonBytes), version: version, headers: headers)

@@ -64,8 +64,9 @@ public final class HTTPServer: @unchecked Sendable {
                 connection = accepted
             } catch {
                 // Out of descriptors or similar: back off briefly instead of spinning.
-                _ = try? waitForSocket(-1, events: 0, deadline: Deadline(.milliseconds(50)), stop: drainSignal,
-                                       operation: "accept", peer: "")
+                _ = try? waitForSocket(
+                    -1, events: 0, deadline: Deadline(.milliseconds(50)), stop: drainSignal,
+                    operation: "accept", peer: "")
                 continue
             }
             condition.lock()

@@ -35,8 +35,9 @@ extension HTTPServer {
                 request.clientCertificateSubject = clientSubject
             } catch let error as HTTPParseError {
                 record { $0.requestsRejected += 1 }
-                var response = HTTPResponse(status: error.status, contentType: "text/plain; charset=utf-8",
-                                            body: error.description + "\n")
+                var response = HTTPResponse(
+                    status: error.status, contentType: "text/plain; charset=utf-8",
+                    body: error.description + "\n")
                 response.headers.set("Connection", "close")
                 try? send(response, headOnly: false, to: stream, &output)
                 stream.closeLingering(timeout: .seconds(2))
@@ -71,8 +72,10 @@ extension HTTPServer {
 
     /// The next request; nil when the client closed cleanly, the idle timeout passed or the
     /// server is stopping while the connection is idle.
-    private func readRequest(_ stream: ByteStream, _ buffer: inout ByteBuffer,
-                             _ decoder: inout HTTPRequestDecoder) throws -> HTTPRequest? {
+    private func readRequest(
+        _ stream: ByteStream, _ buffer: inout ByteBuffer,
+        _ decoder: inout HTTPRequestDecoder
+    ) throws -> HTTPRequest? {
         if let request = try decoder.decode(&buffer) { return request }
         while true {
             if decoder.isBetweenMessages && buffer.isEmpty {
@@ -93,8 +96,9 @@ extension HTTPServer {
         } catch {
             // The handler produced an unencodable header (CR/LF in a value): answer 500.
             output.removeAll(keepingCapacity: true)
-            var failure = HTTPResponse(status: 500, contentType: "text/plain; charset=utf-8",
-                                       body: "response not encodable: \(error)\n")
+            var failure = HTTPResponse(
+                status: 500, contentType: "text/plain; charset=utf-8",
+                body: "response not encodable: \(error)\n")
             failure.headers.set("Connection", "close")
             try encoder.encode(failure, into: &output)
             try stream.write(output)

@@ -19,8 +19,9 @@ enum SocketAddress {
         let rc = getaddrinfo(host, String(port), &hints, &list)
         guard rc == 0, let first = list else {
             let detail = "cannot resolve host: " + String(cString: gai_strerror(rc))
-            throw SocketError(code: rc == EAI_SYSTEM ? errno : EHOSTUNREACH, operation: "resolve",
-                              peer: display(host: host ?? "*", port: port), detail: detail)
+            throw SocketError(
+                code: rc == EAI_SYSTEM ? errno : EHOSTUNREACH, operation: "resolve",
+                peer: display(host: host ?? "*", port: port), detail: detail)
         }
         defer { freeaddrinfo(list) }
         var result: [Resolved] = []
@@ -48,13 +49,17 @@ enum SocketAddress {
         var service = [CChar](repeating: 0, count: Int(NI_MAXSERV))
         let rc = withUnsafePointer(to: &storage) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                getnameinfo($0, length, &host, socklen_t(host.count), &service, socklen_t(service.count),
-                            NI_NUMERICHOST | NI_NUMERICSERV)
+                getnameinfo(
+                    $0, length, &host, socklen_t(host.count), &service, socklen_t(service.count),
+                    NI_NUMERICHOST | NI_NUMERICSERV)
             }
         }
         guard rc == 0 else { return "?" }
         let hostText = String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return display(host: hostText, port: UInt16(String(decoding: service.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)) ?? 0)
+        return display(
+            host: hostText,
+            port: UInt16(String(decoding: service.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)) ?? 0
+        )
     }
 
     /// The port of a sockaddr_in / sockaddr_in6.

@@ -31,7 +31,8 @@ public final class TCPConnection: ByteStream {
         let deadline = Deadline(timeout)
         var lastError = SocketError(code: EHOSTUNREACH, operation: "connect", peer: peer)
         for var address in try SocketAddress.resolve(host: host, port: port, passive: false) {
-            let fd = socket(address.family, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue | SOCK_NONBLOCK.rawValue), 0)
+            let fd = socket(
+                address.family, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue | SOCK_NONBLOCK.rawValue), 0)
             if fd < 0 {
                 lastError = .errno("socket", peer)
                 continue
@@ -61,8 +62,10 @@ public final class TCPConnection: ByteStream {
     private static func finishConnect(
         _ fd: Int32, deadline: Deadline, stop: StopSignal?, peer: String
     ) throws(SocketError) {
-        switch try waitForSocket(fd, events: Int16(POLLOUT), deadline: deadline, stop: stop,
-                                 operation: "connect", peer: peer) {
+        switch try waitForSocket(
+            fd, events: Int16(POLLOUT), deadline: deadline, stop: stop,
+            operation: "connect", peer: peer)
+        {
         case .timedOut: throw SocketError(code: ETIMEDOUT, operation: "connect", peer: peer)
         case .stopped: throw SocketError(code: ECANCELED, operation: "connect", peer: peer)
         case .ready: break
@@ -148,8 +151,9 @@ public final class TCPConnection: ByteStream {
     }
 
     public func waitForInput(timeout: Duration?, unless signal: StopSignal?) throws(SocketError) -> SocketWait {
-        try waitForSocket(fd, events: Int16(POLLIN), deadline: Deadline(timeout), stop: signal, stop2: stop,
-                          operation: "read", peer: peer)
+        try waitForSocket(
+            fd, events: Int16(POLLIN), deadline: Deadline(timeout), stop: signal, stop2: stop,
+            operation: "read", peer: peer)
     }
 
     /// Half-close: tells the peer we will send no more (it reads end of stream).
@@ -175,8 +179,11 @@ public final class TCPConnection: ByteStream {
                 continue
             }
             if n == 0 || (errno != EAGAIN && errno != EINTR) { return }
-            guard (try? waitForSocket(fd, events: Int16(POLLIN), deadline: deadline, stop: stop,
-                                      operation: "read", peer: peer)) == .ready else { return }
+            guard
+                (try? waitForSocket(
+                    fd, events: Int16(POLLIN), deadline: deadline, stop: stop,
+                    operation: "read", peer: peer)) == .ready
+            else { return }
         }
     }
 

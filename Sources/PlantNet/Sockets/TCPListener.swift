@@ -65,8 +65,9 @@ public final class TCPListener: Sendable {
         let deadline = Deadline(timeout)
         while true {
             if stopSignal.isFired { return nil }
-            let wait = try waitForSocket(fd, events: Int16(POLLIN), deadline: deadline, stop: stopSignal,
-                                         operation: "accept", peer: localAddress)
+            let wait = try waitForSocket(
+                fd, events: Int16(POLLIN), deadline: deadline, stop: stopSignal,
+                operation: "accept", peer: localAddress)
             switch wait {
             case .timedOut, .stopped: return nil
             case .ready: break

@@ -15,7 +15,8 @@ public final class TLSClientContext: @unchecked Sendable {
     public init(caFile: String?, clientCertFile: String? = nil, clientKeyFile: String? = nil) throws(TLSError) {
         ERR_clear_error()
         guard let context = SSL_CTX_new(TLS_client_method()) else {
-            throw TLSError(kind: .configuration, message: "cannot create TLS context: \(TLSError.drainErrorQueue())", peer: "")
+            throw TLSError(
+                kind: .configuration, message: "cannot create TLS context: \(TLSError.drainErrorQueue())", peer: "")
         }
         self.context = context
         try configureCommon(context)
@@ -29,8 +30,9 @@ public final class TLSClientContext: @unchecked Sendable {
         case (nil, nil): break
         case let (cert?, key?): try loadKeyPair(context, certFile: cert, keyFile: key)
         default:
-            throw TLSError(kind: .configuration, message: "a client certificate needs both a certificate and a key file",
-                           peer: clientCertFile ?? clientKeyFile ?? "")
+            throw TLSError(
+                kind: .configuration, message: "a client certificate needs both a certificate and a key file",
+                peer: clientCertFile ?? clientKeyFile ?? "")
         }
     }
 
@@ -48,17 +50,22 @@ public final class TLSServerContext: @unchecked Sendable {
     ///   - certFile/keyFile: PEM certificate chain (leaf first) and its private key.
     ///   - clientCAFile: when set, clients are asked for a certificate signed by this CA.
     ///   - requireClientCertificate: with `clientCAFile`, refuse clients that present none.
-    public init(certFile: String, keyFile: String, clientCAFile: String? = nil,
-                requireClientCertificate: Bool = true) throws(TLSError) {
+    public init(
+        certFile: String, keyFile: String, clientCAFile: String? = nil,
+        requireClientCertificate: Bool = true
+    ) throws(TLSError) {
         ERR_clear_error()
         guard let context = SSL_CTX_new(TLS_server_method()) else {
-            throw TLSError(kind: .configuration, message: "cannot create TLS context: \(TLSError.drainErrorQueue())", peer: "")
+            throw TLSError(
+                kind: .configuration, message: "cannot create TLS context: \(TLSError.drainErrorQueue())", peer: "")
         }
         self.context = context
         try configureCommon(context)
         try loadKeyPair(context, certFile: certFile, keyFile: keyFile)
         if let clientCAFile {
-            try loadFile(clientCAFile, what: "client CA file") { SSL_CTX_load_verify_locations(context, clientCAFile, nil) }
+            try loadFile(clientCAFile, what: "client CA file") {
+                SSL_CTX_load_verify_locations(context, clientCAFile, nil)
+            }
             if let names = SSL_load_client_CA_file(clientCAFile) { SSL_CTX_set_client_CA_list(context, names) }
             var mode = SSL_VERIFY_PEER
             if requireClientCertificate { mode |= SSL_VERIFY_FAIL_IF_NO_PEER_CERT }
@@ -85,7 +92,8 @@ private func configureCommon(_ context: OpaquePointer) throws(TLSError) {
 private func loadFile(_ path: String, what: String, _ load: () -> Int32) throws(TLSError) {
     ERR_clear_error()
     if load() != 1 {
-        throw TLSError(kind: .configuration, message: "cannot load \(what) \(path): \(TLSError.drainErrorQueue())", peer: path)
+        throw TLSError(
+            kind: .configuration, message: "cannot load \(what) \(path): \(TLSError.drainErrorQueue())", peer: path)
     }
 }
 
@@ -94,5 +102,7 @@ private func loadKeyPair(_ context: OpaquePointer, certFile: String, keyFile: St
     try loadFile(keyFile, what: "private key file") {
         SSL_CTX_use_PrivateKey_file(context, keyFile, plantsync_SSL_FILETYPE_PEM())
     }
-    try loadFile(keyFile, what: "private key file (does it match the certificate?)") { SSL_CTX_check_private_key(context) }
+    try loadFile(keyFile, what: "private key file (does it match the certificate?)") {
+        SSL_CTX_check_private_key(context)
+    }
 }

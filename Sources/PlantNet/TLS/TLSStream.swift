@@ -1,5 +1,5 @@
-import Glibc
 internal import COpenSSL
+import Glibc
 
 /// A TLS connection over a `TCPConnection`, as a `ByteStream`. Non-blocking underneath: every
 /// SSL_ERROR_WANT_READ / WANT_WRITE waits in poll with the stream's timeouts.
@@ -34,11 +34,15 @@ public final class TLSStream: ByteStream {
     }
 
     /// Client handshake over an established connection.
-    public init(client connection: TCPConnection, context: TLSClientContext, serverName: String,
-                timeout: Duration? = .seconds(10)) throws {
+    public init(
+        client connection: TCPConnection, context: TLSClientContext, serverName: String,
+        timeout: Duration? = .seconds(10)
+    ) throws {
         self.connection = connection
         ssl = try Self.makeSSL(context.context, connection)
-        let name = serverName.hasPrefix("[") && serverName.hasSuffix("]") ? String(serverName.dropFirst().dropLast()) : serverName
+        let name =
+            serverName.hasPrefix("[") && serverName.hasSuffix("]")
+            ? String(serverName.dropFirst().dropLast()) : serverName
         if SocketAddress.isIPLiteral(name) {
             _ = X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), name)
         } else {
@@ -73,7 +77,8 @@ public final class TLSStream: ByteStream {
     private static func makeSSL(_ context: OpaquePointer, _ connection: TCPConnection) throws -> OpaquePointer {
         ERR_clear_error()
         guard let ssl = SSL_new(context) else {
-            throw TLSError(kind: .handshake, message: "SSL_new failed: \(TLSError.drainErrorQueue())", peer: connection.peer)
+            throw TLSError(
+                kind: .handshake, message: "SSL_new failed: \(TLSError.drainErrorQueue())", peer: connection.peer)
         }
         guard SSL_set_fd(ssl, connection.fd) == 1 else {
             SSL_free(ssl)
@@ -90,7 +95,8 @@ public final class TLSStream: ByteStream {
             let verify = SSL_get_verify_result(ssl)
             if verify != X509_V_OK {
                 let reason = String(cString: X509_verify_cert_error_string(verify))
-                throw TLSError(kind: .certificateVerification, message: "certificate verify failed: \(reason)", peer: peer)
+                throw TLSError(
+                    kind: .certificateVerification, message: "certificate verify failed: \(reason)", peer: peer)
             }
             throw TLSError(kind: .handshake, message: error.message, peer: peer)
         }
@@ -117,13 +123,16 @@ public final class TLSStream: ByteStream {
                     throw SocketError(code: savedErrno, operation: operation, peer: peer)
                 }
                 if operation == "handshake" {
-                    throw TLSError(kind: .handshake, message: queued.isEmpty ? "connection closed during handshake" : queued, peer: peer)
+                    throw TLSError(
+                        kind: .handshake, message: queued.isEmpty ? "connection closed during handshake" : queued,
+                        peer: peer)
                 }
                 return 0
             default:
                 let reason = TLSError.drainErrorQueue()
-                throw TLSError(kind: operation == "handshake" ? .handshake : .connection,
-                               message: reason.isEmpty ? "\(operation) failed" : reason, peer: peer)
+                throw TLSError(
+                    kind: operation == "handshake" ? .handshake : .connection,
+                    message: reason.isEmpty ? "\(operation) failed" : reason, peer: peer)
             }
         }
     }
@@ -156,7 +165,9 @@ public final class TLSStream: ByteStream {
     public var peerCertificateSubject: String? {
         guard let certificate = SSL_get1_peer_certificate(ssl) else { return nil }
         defer { X509_free(certificate) }
-        guard let name = X509_get_subject_name(certificate), let text = X509_NAME_oneline(name, nil, 0) else { return nil }
+        guard let name = X509_get_subject_name(certificate), let text = X509_NAME_oneline(name, nil, 0) else {
+            return nil
+        }
         defer { CRYPTO_free(text, #file, #line) }
         return String(cString: text)
     }
