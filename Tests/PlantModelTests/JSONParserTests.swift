@@ -17,7 +17,7 @@ import Testing
         #expect(try parse("[]") == .array([]))
         #expect(try parse("{}") == .object(JSONObject()))
         let value = try parse(#"{"b": [1, 2.5, "x", null, {"z": true}], "a": {"k": "v"}, "": 0}"#)
-        let expected: JSONValue = ["": 0, "a": ["k": "v"], "b": [1, .number(JSONNumber(uncheckedText: "2.5")), "x", nil,
+        let expected: JSONValue = ["": 0, "a": ["k": "v"], "b": [1, .number(JSONNumber(uncheckedText: "2.5")), "x", .null,
                                                                ["z": true]]]
         #expect(value == expected)
         #expect(value.objectValue?.keys == ["", "a", "b"])

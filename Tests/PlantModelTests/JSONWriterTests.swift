@@ -6,7 +6,7 @@ import Testing
     func text(_ value: JSONValue) -> String { String(decoding: JSONWriter.encode(value), as: UTF8.self) }
 
     @Test func sortsKeysByUTF8BytesAndOmitsNullMembers() {
-        let value: JSONValue = ["b": 1, "a": nil, "B": true, "aa": [nil, 2], "é": "x", "z": ["y": nil, "x": "1"]]
+        let value: JSONValue = ["b": 1, "a": .null, "B": true, "aa": [.null, 2], "é": "x", "z": ["y": .null, "x": "1"]]
         #expect(text(value) == #"{"B":true,"aa":[null,2],"b":1,"z":{"x":"1"},"é":"x"}"#)
         var object = JSONObject()
         object["m"] = "1"

@@ -57,10 +57,10 @@ public enum JSONValue: Sendable, Hashable {
     }
 }
 
-extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByNilLiteral {
+// Not ExpressibleByNilLiteral on purpose: `object[key] = nil` must mean "remove", never `.null`.
+extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral {
     public init(stringLiteral value: String) { self = .string(value) }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
-    public init(nilLiteral: ()) { self = .null }
 }
 
 extension JSONValue: ExpressibleByIntegerLiteral {
