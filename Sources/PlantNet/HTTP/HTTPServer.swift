@@ -5,6 +5,10 @@ import Glibc
 /// `maxConnections`), keep-alive, plain or TLS. The handler runs on the connection's thread, so
 /// it may block (e.g. on a SQLite commit); it must be thread-safe across connections.
 ///
+/// Lifecycle: `init` binds and starts accepting; `stop()` must be called to end it (the accept
+/// thread keeps the server alive until then). Never call `stop()` from inside the handler: it
+/// waits for every connection, the calling one included.
+///
 /// `@unchecked Sendable`: mutable state (counters, flags) is guarded by `condition`.
 public final class HTTPServer: @unchecked Sendable {
     public typealias Handler = @Sendable (HTTPRequest) -> HTTPResponse
