@@ -4,6 +4,9 @@ import Foundation
 let version = "0.1.0"
 
 let commands: [Command] = [
+    .status,
+    .checkConfig,
+    .decodeScan,
     Command(
         name: "version", summary: "Print the version.", usage: "version", details: "", spec: OptionSpec(),
         run: { _ in
