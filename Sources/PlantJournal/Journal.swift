@@ -13,8 +13,10 @@ public final class Journal: Sendable {
     private let writer: JournalWriter
     private let readers: ReadConnectionPool
 
-    private init(path: String, epoch: String, options: JournalOptions, writer: JournalWriter,
-                 readers: ReadConnectionPool) {
+    private init(
+        path: String, epoch: String, options: JournalOptions, writer: JournalWriter,
+        readers: ReadConnectionPool
+    ) {
         self.path = path
         self.epoch = epoch
         self.options = options

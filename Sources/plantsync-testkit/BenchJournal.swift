@@ -23,8 +23,9 @@ let benchJournal = Subcommand(
         for _ in 0..<size {
             number += 1
             records.append(
-                JournalRecord(stream: BenchRows.stream, id: BenchRows.id(number), type: BenchRows.type,
-                              occurredAt: 1_700_000_000_000 + Int64(number), body: body))
+                JournalRecord(
+                    stream: BenchRows.stream, id: BenchRows.id(number), type: BenchRows.type,
+                    occurredAt: 1_700_000_000_000 + Int64(number), body: body))
         }
         try journal.append(records)
     }

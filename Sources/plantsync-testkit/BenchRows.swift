@@ -4,7 +4,8 @@ enum BenchRows {
     static let type = "production_confirmation"
 
     static func body(bytes: Int) -> [UInt8] {
-        let head = Array("{\"line\":\"L3\",\"order\":\"WO-4711\",\"qty\":{\"value\":\"120\",\"unit\":\"EA\"},\"pad\":\"".utf8)
+        let head = Array(
+            "{\"line\":\"L3\",\"order\":\"WO-4711\",\"qty\":{\"value\":\"120\",\"unit\":\"EA\"},\"pad\":\"".utf8)
         let tail = Array("\"}".utf8)
         let pad = max(0, bytes - head.count - tail.count)
         return head + [UInt8](repeating: UInt8(ascii: "x"), count: pad) + tail

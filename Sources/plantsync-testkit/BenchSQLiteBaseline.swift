@@ -12,7 +12,9 @@ let benchSQLiteBaseline = Subcommand(
     let body = BenchRows.body(bytes: try arguments.int("body-bytes", default: 256))
     let synchronous = arguments.string("durability", default: "full") == "normal" ? "NORMAL" : "FULL"
     var db: OpaquePointer?
-    guard sqlite3_open(path, &db) == SQLITE_OK, let db else { throw Arguments.Problem(description: "cannot open \(path)") }
+    guard sqlite3_open(path, &db) == SQLITE_OK, let db else {
+        throw Arguments.Problem(description: "cannot open \(path)")
+    }
     defer { sqlite3_close_v2(db) }
     func exec(_ sql: String) throws {
         guard sqlite3_exec(db, sql, nil, nil, nil) == SQLITE_OK else {
@@ -31,7 +33,9 @@ let benchSQLiteBaseline = Subcommand(
         CREATE UNIQUE INDEX events_by_id ON events (id);
         """)
     var insert: OpaquePointer?
-    let sql = "INSERT INTO events (stream_id, seq, id, type, occurred_at, journaled_at, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+    let sql =
+        "INSERT INTO events (stream_id, seq, id, type, occurred_at, journaled_at, body) "
+        + "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
     guard sqlite3_prepare_v2(db, sql, -1, &insert, nil) == SQLITE_OK, let insert else {
         throw Arguments.Problem(description: String(cString: sqlite3_errmsg(db)))
     }
@@ -47,11 +51,17 @@ let benchSQLiteBaseline = Subcommand(
             var type = BenchRows.type
             sqlite3_bind_int64(insert, 1, 1)
             sqlite3_bind_int64(insert, 2, Int64(number))
-            id.withUTF8 { _ = sqlite3_bind_text(insert, 3, $0.baseAddress, Int32($0.count), plantsync_sqlite_transient()) }
-            type.withUTF8 { _ = sqlite3_bind_text(insert, 4, $0.baseAddress, Int32($0.count), plantsync_sqlite_transient()) }
+            id.withUTF8 {
+                _ = sqlite3_bind_text(insert, 3, $0.baseAddress, Int32($0.count), plantsync_sqlite_transient())
+            }
+            type.withUTF8 {
+                _ = sqlite3_bind_text(insert, 4, $0.baseAddress, Int32($0.count), plantsync_sqlite_transient())
+            }
             sqlite3_bind_int64(insert, 5, 1_700_000_000_000 + Int64(number))
             sqlite3_bind_int64(insert, 6, 1_700_000_000_000)
-            body.withUnsafeBytes { _ = sqlite3_bind_blob(insert, 7, $0.baseAddress, Int32($0.count), plantsync_sqlite_transient()) }
+            body.withUnsafeBytes {
+                _ = sqlite3_bind_blob(insert, 7, $0.baseAddress, Int32($0.count), plantsync_sqlite_transient())
+            }
             guard sqlite3_step(insert) == SQLITE_DONE else {
                 throw Arguments.Problem(description: String(cString: sqlite3_errmsg(db)))
             }

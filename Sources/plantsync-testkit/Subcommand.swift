@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Darwin
+    import Darwin
 #endif
 
 /// One testkit subcommand: a name, a usage line, and a body returning the exit status.
@@ -70,9 +70,9 @@ enum Output {
             var offset = 0
             while offset < bytes.count {
                 #if canImport(Glibc)
-                let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                    let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
                 #else
-                let written = Darwin.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                    let written = Darwin.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
                 #endif
                 if written < 0 {
                     if errno == EINTR { continue }

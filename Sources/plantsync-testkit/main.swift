@@ -1,9 +1,9 @@
 // plantsync-testkit: child processes for crash tests and benchmarks (kill -9 targets); not shipped.
 // Add a subcommand: write a `Subcommand` in its own file and list it in `subcommands` below.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Darwin
+    import Darwin
 #endif
 
 let subcommands: [Subcommand] = [

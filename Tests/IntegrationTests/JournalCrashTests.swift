@@ -3,7 +3,7 @@ import PlantJournal
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Kills a journal writer with SIGKILL at random moments and checks what survives:
@@ -36,7 +36,8 @@ import Glibc
             var epoch: String?
             for round in 1...30 {
                 let context = "round \(round), seed \(seed)"
-                try ChildProcess.run(testkit, ["journal-append-loop", "--db", path, "--streams", "3", "--checkpoints"]) {
+                try ChildProcess.run(testkit, ["journal-append-loop", "--db", path, "--streams", "3", "--checkpoints"])
+                {
                     child in
                     let ready = try child.waitForLine(timeout: .seconds(30)) { $0.hasPrefix("ready ") }
                     let childEpoch = String(ready.split(separator: " ")[1])
@@ -48,7 +49,8 @@ import Glibc
                     var seen = 0
                     while seen < target {
                         guard let line = try child.readLine(timeout: .seconds(30)) else {
-                            throw ChildProcess.Failure(description: "child ended early in \(context): \(child.stderrText)")
+                            throw ChildProcess.Failure(
+                                description: "child ended early in \(context): \(child.stderrText)")
                         }
                         try confirmed.take(line)
                         seen += 1
@@ -86,21 +88,25 @@ import Glibc
         let backlog = try journal.backlog()
         for row in backlog {
             let events = try journal.pending(stream: row.stream, after: 0, limit: Int.max)
-            #expect(events.map(\.seq) == Array(stride(from: 1, through: row.lastSeq, by: 1)),
-                    "stream \(row.stream) is not a gapless 1…\(row.lastSeq) in \(context)")
+            #expect(
+                events.map(\.seq) == Array(stride(from: 1, through: row.lastSeq, by: 1)),
+                "stream \(row.stream) is not a gapless 1…\(row.lastSeq) in \(context)")
             var stored: [Int64: String] = [:]
             for event in events { stored[event.seq] = event.id }
             for (seq, id) in confirmed.ids[row.stream] ?? [:] where stored[seq] != id {
-                Issue.record("returned append \(row.stream)/\(seq) \(id) lost or changed (\(stored[seq] ?? "missing")) in \(context)")
+                let found = stored[seq] ?? "missing"
+                Issue.record("returned append \(row.stream)/\(seq) \(id) lost or changed (\(found)) in \(context)")
             }
             if let last = events.last {
-                #expect(try journal.checkpoint("last/\(row.stream)") == Array(last.id.utf8),
-                        "checkpoint of \(row.stream) does not match its last record in \(context)")
+                #expect(
+                    try journal.checkpoint("last/\(row.stream)") == Array(last.id.utf8),
+                    "checkpoint of \(row.stream) does not match its last record in \(context)")
             }
         }
         for (stream, seq) in confirmed.highest {
-            #expect(backlog.first { $0.stream == stream }.map { $0.lastSeq >= seq } == true,
-                    "stream \(stream) lost returned appends in \(context)")
+            #expect(
+                backlog.first { $0.stream == stream }.map { $0.lastSeq >= seq } == true,
+                "stream \(stream) lost returned appends in \(context)")
         }
     }
 }

@@ -22,9 +22,12 @@ import Testing
             #expect(backlog.acknowledgedSeq == 3)
             #expect(backlog.acknowledgedAt == 1_000_010)
 
-            #expect(errorText { try journal.acknowledge(stream: "s", through: 6) }
-                == "stream \"s\": acknowledgement through seq 6 but the journal holds only up to 5")
-            #expect(errorText { try journal.acknowledge(stream: "nope", through: 1) } == "no stream \"nope\" in the journal")
+            #expect(
+                errorText { try journal.acknowledge(stream: "s", through: 6) }
+                    == "stream \"s\": acknowledgement through seq 6 but the journal holds only up to 5")
+            #expect(
+                errorText { try journal.acknowledge(stream: "nope", through: 1) } == "no stream \"nope\" in the journal"
+            )
             try journal.acknowledge(stream: "s", through: 5)
             backlog = try #require(try journal.backlog().first)
             #expect(backlog.pendingCount == 0)
@@ -43,14 +46,15 @@ import Testing
             let tombstone = JournalRecord(stream: "b", id: "b1/dead", type: "tombstone", occurredAt: 1, body: [])
             try journal.deadLetter(stream: "b", seq: 1, reason: "422 unknown material", tombstone: tombstone)
             let backlog = try journal.backlog()
-            #expect(backlog == [
-                StreamBacklog(
-                    stream: "a", lastSeq: 2, acknowledgedSeq: 1, acknowledgedAt: 2_001_000, pendingCount: 1,
-                    pendingBytes: 6, oldestPendingJournaledAt: 2_001_000, deadLetterCount: 0),
-                StreamBacklog(
-                    stream: "b", lastSeq: 1, acknowledgedSeq: 0, acknowledgedAt: nil, pendingCount: 1,
-                    pendingBytes: 0, oldestPendingJournaledAt: 2_000_000, deadLetterCount: 1),
-            ])
+            #expect(
+                backlog == [
+                    StreamBacklog(
+                        stream: "a", lastSeq: 2, acknowledgedSeq: 1, acknowledgedAt: 2_001_000, pendingCount: 1,
+                        pendingBytes: 6, oldestPendingJournaledAt: 2_001_000, deadLetterCount: 0),
+                    StreamBacklog(
+                        stream: "b", lastSeq: 1, acknowledgedSeq: 0, acknowledgedAt: nil, pendingCount: 1,
+                        pendingBytes: 0, oldestPendingJournaledAt: 2_000_000, deadLetterCount: 1),
+                ])
             #expect(backlog[1].oldestPendingAge(now: 2_005_000) == 5_000)
         }
     }
@@ -88,19 +92,24 @@ import Testing
             let start = clock.milliseconds
             try journal.sampleBacklog(now: start)
             try journal.sampleBacklog(now: start + 60_000)
-            #expect(try journal.backlogHistory(since: 0) == [
-                BacklogSample(sampledAt: start, stream: "s", pendingCount: 1, pendingBytes: 3, oldestPendingAge: 0),
-                BacklogSample(sampledAt: start + 60_000, stream: "s", pendingCount: 1, pendingBytes: 3,
-                              oldestPendingAge: 60_000),
-            ])
+            #expect(
+                try journal.backlogHistory(since: 0) == [
+                    BacklogSample(sampledAt: start, stream: "s", pendingCount: 1, pendingBytes: 3, oldestPendingAge: 0),
+                    BacklogSample(
+                        sampledAt: start + 60_000, stream: "s", pendingCount: 1, pendingBytes: 3,
+                        oldestPendingAge: 60_000),
+                ])
             try journal.acknowledge(stream: "s", through: 1)
             let later = start + 48 * 3_600_000 + 30_000
             try journal.sampleBacklog(now: later)
-            #expect(try journal.backlogHistory(since: 0) == [
-                BacklogSample(sampledAt: start + 60_000, stream: "s", pendingCount: 1, pendingBytes: 3,
-                              oldestPendingAge: 60_000),
-                BacklogSample(sampledAt: later, stream: "s", pendingCount: 0, pendingBytes: 0, oldestPendingAge: nil),
-            ])
+            #expect(
+                try journal.backlogHistory(since: 0) == [
+                    BacklogSample(
+                        sampledAt: start + 60_000, stream: "s", pendingCount: 1, pendingBytes: 3,
+                        oldestPendingAge: 60_000),
+                    BacklogSample(
+                        sampledAt: later, stream: "s", pendingCount: 0, pendingBytes: 0, oldestPendingAge: nil),
+                ])
         }
     }
 }

@@ -40,19 +40,23 @@ import Testing
             try journal.append([record("s", "e1")])
             clock.advance(by: 500)
             try journal.append([record("s", "e2")])
-            #expect(try journal.pending(stream: "s", after: 0, limit: 10).map(\.journaledAt)
-                == [1_700_000_000_000, 1_700_000_000_500])
+            #expect(
+                try journal.pending(stream: "s", after: 0, limit: 10).map(\.journaledAt)
+                    == [1_700_000_000_000, 1_700_000_000_500])
         }
     }
 
     @Test func duplicateIdsAreReportedAndNotStored() throws {
         try withJournal { (journal, _) throws in
             try journal.append([record("a", "x1"), record("a", "x2")])
-            let outcomes = try journal.append([record("a", "x2"), record("a", "x3"), record("a", "x3"), record("b", "x1")])
-            #expect(outcomes == [
-                .duplicate(existingSeq: 2, stream: "a"), .appended(seq: 3), .duplicate(existingSeq: 3, stream: "a"),
-                .duplicate(existingSeq: 1, stream: "a"),
+            let outcomes = try journal.append([
+                record("a", "x2"), record("a", "x3"), record("a", "x3"), record("b", "x1"),
             ])
+            #expect(
+                outcomes == [
+                    .duplicate(existingSeq: 2, stream: "a"), .appended(seq: 3), .duplicate(existingSeq: 3, stream: "a"),
+                    .duplicate(existingSeq: 1, stream: "a"),
+                ])
             #expect(try journal.pending(stream: "a", after: 0, limit: 10).map(\.id) == ["x1", "x2", "x3"])
             // A stream mentioned only by duplicates is created but stays empty: no gap, no row.
             #expect(try journal.pending(stream: "b", after: 0, limit: 10) == [])
@@ -62,7 +66,8 @@ import Testing
 
     @Test func invalidRecordsAreRefusedBeforeAnythingIsWritten() throws {
         try withJournal { (journal, _) throws in
-            #expect(errorText { try journal.append([record("a", "ok"), record("", "e")]) } == "record 1: empty stream name")
+            #expect(
+                errorText { try journal.append([record("a", "ok"), record("", "e")]) } == "record 1: empty stream name")
             #expect(errorText { try journal.append([record("a", "")]) } == "record 0: empty event id")
             #expect(try journal.streams() == [])
         }
@@ -92,9 +97,12 @@ import Testing
             }
             let big = String(repeating: "y", count: 20_000)
             let message = errorText {
-                try journal.append([record("a", "a2", body: big), record("b", "b1")], checkpoints: ["cp": Array("2".utf8)])
+                try journal.append(
+                    [record("a", "a2", body: big), record("b", "b1")], checkpoints: ["cp": Array("2".utf8)])
             }
-            #expect(message == "journal \(path): disk full, appends refused until space is freed (database or disk is full)")
+            #expect(
+                message == "journal \(path): disk full, appends refused until space is freed (database or disk is full)"
+            )
             #expect(try journal.checkpoint("cp")?.text == "1")
             #expect(try journal.pending(stream: "a", after: 0, limit: 10).map(\.id) == ["a1"])
             #expect(try journal.streams() == ["a"])
@@ -104,7 +112,8 @@ import Testing
             _ = try journal.withWriteConnection { db in try db.setPragma("max_page_count", "1073741823") }
             #expect(errorText { try journal.append([record("a", "a2")]) } == message)
             clock.advance(by: JournalOptions().failureRetryInterval.wholeMilliseconds)
-            #expect(try journal.append([record("a", "a2")], checkpoints: ["cp": Array("2".utf8)]) == [.appended(seq: 2)])
+            #expect(
+                try journal.append([record("a", "a2")], checkpoints: ["cp": Array("2".utf8)]) == [.appended(seq: 2)])
             #expect(journal.health == .ok)
             #expect(try journal.checkpoint("cp")?.text == "2")
         }

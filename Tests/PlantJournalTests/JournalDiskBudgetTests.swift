@@ -42,9 +42,10 @@ import Testing
             }
             #expect(limit == Int64(Double(base + 100_000) * options.lowPriorityShare))
             #expect(wouldUse > limit)
-            #expect(JournalError.diskBudgetExceeded(low).description
-                == "journal \(path): append to stream \"telemetry\" (low priority) refused: the journal would use "
-                + "\(wouldUse) bytes, over its limit of \(limit) bytes")
+            #expect(
+                JournalError.diskBudgetExceeded(low).description
+                    == "journal \(path): append to stream \"telemetry\" (low priority) refused: the journal would use "
+                    + "\(wouldUse) bytes, over its limit of \(limit) bytes")
 
             // Business events still go in; a call mixing both is judged by its business event.
             try journal.append([record("production", "p1", body: body)])
@@ -88,9 +89,10 @@ import Testing
                     return
                 }
                 #expect(reserve == Int64.max / 4)
-                #expect(refusal.description
-                    == "journal \(path): append to stream \"production\" (normal priority) refused: free space would "
-                    + "drop to \(leave) bytes, under the reserve of \(reserve) bytes")
+                #expect(
+                    refusal.description
+                        == "journal \(path): append to stream \"production\" (normal priority) refused: "
+                        + "free space would drop to \(leave) bytes, under the reserve of \(reserve) bytes")
             }
             do {
                 try journal.append([record("telemetry", "t1")])
@@ -110,16 +112,20 @@ import Testing
         let budget = DiskBudget(path: "/j", options: options)
         let roomy = DiskUsage(journalBytes: 400, freeBytes: 10_000)
         #expect(budget.refusal(adding: 50, priority: .low, stream: "t", usage: roomy) == nil)
-        #expect(budget.refusal(adding: 101, priority: .low, stream: "t", usage: roomy)?.limit
-            == .budget(wouldUseBytes: 501, limitBytes: 500))
+        #expect(
+            budget.refusal(adding: 101, priority: .low, stream: "t", usage: roomy)?.limit
+                == .budget(wouldUseBytes: 501, limitBytes: 500))
         #expect(budget.refusal(adding: 600, priority: .normal, stream: "p", usage: roomy) == nil)
-        #expect(budget.refusal(adding: 601, priority: .normal, stream: "p", usage: roomy)?.limit
-            == .budget(wouldUseBytes: 1_001, limitBytes: 1_000))
+        #expect(
+            budget.refusal(adding: 601, priority: .normal, stream: "p", usage: roomy)?.limit
+                == .budget(wouldUseBytes: 1_001, limitBytes: 1_000))
         let tight = DiskUsage(journalBytes: 0, freeBytes: 250)
         #expect(budget.refusal(adding: 100, priority: .normal, stream: "p", usage: tight) == nil)
-        #expect(budget.refusal(adding: 51, priority: .low, stream: "t", usage: tight)?.limit
-            == .reserve(wouldLeaveBytes: 199, reserveBytes: 200))
-        #expect(budget.refusal(adding: 151, priority: .normal, stream: "p", usage: tight)?.limit
-            == .reserve(wouldLeaveBytes: 99, reserveBytes: 100))
+        #expect(
+            budget.refusal(adding: 51, priority: .low, stream: "t", usage: tight)?.limit
+                == .reserve(wouldLeaveBytes: 199, reserveBytes: 200))
+        #expect(
+            budget.refusal(adding: 151, priority: .normal, stream: "p", usage: tight)?.limit
+                == .reserve(wouldLeaveBytes: 99, reserveBytes: 100))
     }
 }

@@ -61,10 +61,14 @@ import Testing
             #expect(SQLiteError.constraint.matches(error))
             #expect(!SQLiteError.constraintPrimaryKey.matches(error))
             #expect(!SQLiteError.full.matches(error))
-            #expect(error.description == "SQLite error 2067: UNIQUE constraint failed: t.k (while running: INSERT INTO t VALUES (?1))")
+            #expect(
+                error.description
+                    == "SQLite error 2067: UNIQUE constraint failed: t.k (while running: INSERT INTO t VALUES (?1))")
             #expect(!error.description.contains("secret-value"))
         }
-        #expect(errorText { _ = try db.prepare("SELEC 1") } == "SQLite error 1: near \"SELEC\": syntax error (while running: SELEC 1)")
+        #expect(
+            errorText { _ = try db.prepare("SELEC 1") }
+                == "SQLite error 1: near \"SELEC\": syntax error (while running: SELEC 1)")
     }
 
     @Test func transactionRollsBackWhenBodyThrows() throws {
@@ -78,10 +82,14 @@ import Testing
             }
         }
         #expect(db.isInTransaction == false)
-        let count = try db.withCachedStatement("SELECT count(*) FROM t") { try $0.step(); return $0.int(at: 0) }
+        let count = try db.withCachedStatement("SELECT count(*) FROM t") {
+            try $0.step(); return $0.int(at: 0)
+        }
         #expect(count == 0)
         try db.transaction { try db.execute("INSERT INTO t VALUES (2)") }
-        let after = try db.withCachedStatement("SELECT count(*) FROM t") { try $0.step(); return $0.int(at: 0) }
+        let after = try db.withCachedStatement("SELECT count(*) FROM t") {
+            try $0.step(); return $0.int(at: 0)
+        }
         #expect(after == 1)
     }
 
@@ -94,7 +102,9 @@ import Testing
         #expect(try migrator.migrate(db, now: 5) == [1, 2])
         #expect(try migrator.migrate(db, now: 6) == [])
         #expect(try migrator.appliedVersion(db) == 2)
-        let rows = try db.withCachedStatement("SELECT version, name, applied_at FROM schema_migrations ORDER BY version") {
+        let rows = try db.withCachedStatement(
+            "SELECT version, name, applied_at FROM schema_migrations ORDER BY version"
+        ) {
             statement in
             var rows: [String] = []
             while try statement.step() {
@@ -111,7 +121,9 @@ import Testing
             Migration(version: 1, name: "create t", sql: "CREATE TABLE t (a INTEGER)"),
             Migration(version: 2, name: "broken", sql: "ALTER TABLE nowhere ADD COLUMN b TEXT"),
         ])
-        #expect(errorText { try migrator.migrate(db, now: 1) } == "SQLite error 1: no such table: nowhere (while running: ALTER TABLE nowhere ADD COLUMN b TEXT)")
+        #expect(
+            errorText { try migrator.migrate(db, now: 1) }
+                == "SQLite error 1: no such table: nowhere (while running: ALTER TABLE nowhere ADD COLUMN b TEXT)")
         #expect(try migrator.appliedVersion(db) == 0)
         let tables = try db.withCachedStatement("SELECT count(*) FROM sqlite_master WHERE name = 't'") {
             try $0.step()
@@ -129,6 +141,8 @@ import Testing
         try newer.migrate(db, now: 1)
         let older = Migrator(migrations: [Migration(version: 1, name: "one", sql: "CREATE TABLE t (a INTEGER)")])
         #expect(throws: MigrationError.schemaTooNew(found: 2, known: 1)) { try older.migrate(db, now: 2) }
-        #expect(errorText { try older.migrate(db, now: 2) } == "database schema version 2 is newer than this program knows (1)")
+        #expect(
+            errorText { try older.migrate(db, now: 2) }
+                == "database schema version 2 is newer than this program knows (1)")
     }
 }

@@ -42,8 +42,9 @@ func testOptions(clock: ManualClock? = nil) -> JournalOptions {
 }
 
 func record(_ stream: String, _ id: String, body: String? = nil, occurredAt: Int64 = 1_000) -> JournalRecord {
-    JournalRecord(stream: stream, id: id, type: "test_event", occurredAt: occurredAt,
-                  body: Array((body ?? "{\"id\":\"\(id)\"}").utf8))
+    JournalRecord(
+        stream: stream, id: id, type: "test_event", occurredAt: occurredAt,
+        body: Array((body ?? "{\"id\":\"\(id)\"}").utf8))
 }
 
 /// The text of the error `body` throws, or nil when it does not throw.

@@ -75,7 +75,15 @@ public final class Connection {
         handle = db
     }
 
-    deinit {
+    private var isClosed = false
+
+    deinit { close() }
+
+    /// Closes the connection now (the last connection to a WAL database checkpoints and removes
+    /// the WAL). Idempotent; the connection must not be used afterwards.
+    public func close() {
+        guard !isClosed else { return }
+        isClosed = true
         statementCache.removeAll()  // finalise cached statements before closing
         sqlite3_close_v2(handle)
     }

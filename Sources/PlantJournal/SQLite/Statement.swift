@@ -43,8 +43,9 @@ public final class Statement {
             if bytes.isEmpty {
                 _ = sqlite3_bind_zeroblob(handle, Int32(index), 0)
             } else {
-                _ = sqlite3_bind_blob(handle, Int32(index), bytes.baseAddress, Int32(bytes.count),
-                                      plantsync_sqlite_transient())
+                _ = sqlite3_bind_blob(
+                    handle, Int32(index), bytes.baseAddress, Int32(bytes.count),
+                    plantsync_sqlite_transient())
             }
         }
     }

@@ -103,7 +103,7 @@ final class JournalWriter: @unchecked Sendable {
             case let .task(body): body(session)
             }
         }
-        session.truncateWAL()
+        session.close()  // before `finished`: whoever waits in close() may reopen the file at once
         markFinished()
     }
 

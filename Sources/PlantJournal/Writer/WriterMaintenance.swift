@@ -70,7 +70,8 @@ extension WriterSession {
                 return try $0.step()
             }
             if taken {
-                throw JournalError.invalidRecord(index: 0, reason: "tombstone id \"\(tombstone.id)\" is already journaled")
+                throw JournalError.invalidRecord(
+                    index: 0, reason: "tombstone id \"\(tombstone.id)\" is already journaled")
             }
             let insert = try db.prepare(
                 "INSERT INTO dead_letters (stream_id, seq, id, type, occurred_at, journaled_at, body, reason, "

@@ -164,7 +164,8 @@ final class WriterSession {
         if let index = cursorIndex[name] { return index }
         let loaded = try db.withCachedStatement("SELECT id, last_seq FROM streams WHERE name = ?1") { statement in
             statement.bind(name, at: 1)
-            return try statement.step() ? StreamCursor(id: statement.int64(at: 0), lastSeq: statement.int64(at: 1)) : nil
+            return try statement.step()
+                ? StreamCursor(id: statement.int64(at: 0), lastSeq: statement.int64(at: 1)) : nil
         }
         let cursor: StreamCursor
         if let loaded {
@@ -254,7 +255,8 @@ final class WriterSession {
         case let error as SQLiteError where SQLiteError.full.matches(error):
             enterFailure(.diskFull(since: now, message: error.message), now: now)
             return .diskFull(path: path, detail: error.message)
-        case let error as SQLiteError where SQLiteError.ioErrFsync.matches(error)
+        case let error as SQLiteError
+        where SQLiteError.ioErrFsync.matches(error)
             || SQLiteError.ioErrDirFsync.matches(error):
             needsReopen = true
             enterFailure(.fsyncFailed(since: now, message: error.message), now: now)
@@ -278,6 +280,12 @@ final class WriterSession {
     }
 
     // MARK: WAL
+
+    /// Checkpoints, then closes the write connection.
+    func close() {
+        truncateWAL()
+        db.close()
+    }
 
     /// TRUNCATE checkpoint without waiting for readers; false when a reader was in the way.
     @discardableResult

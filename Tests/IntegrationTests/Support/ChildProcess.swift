@@ -1,14 +1,14 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Darwin
+    import Darwin
 #endif
 
-/// A child process for integration tests (Linux: posix_spawn, pipe2): stdin and stdout are pipes, stderr goes to a temporary
-/// file (so a chatty child can never block on it). Read stdout line by line with deadlines,
-/// send signals, wait with a deadline.
+/// A child process for integration tests (Linux, posix_spawn): stdin and stdout are pipes, stderr
+/// goes to a temporary file (so a chatty child can never block on it). Read stdout line by line
+/// with deadlines, send signals, wait with a deadline.
 ///
 /// Cleanup is guaranteed: `ChildProcess.run` kills (SIGKILL) and reaps the child and removes its
 /// files when the body returns or throws, and `deinit` does the same for a child created directly.
@@ -111,8 +111,10 @@ final class ChildProcess {
     deinit { cleanUp() }
 
     /// Starts a child, runs `body`, and always kills, reaps and cleans up after it.
-    static func run<T>(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-                       _ body: (ChildProcess) throws -> T) throws -> T {
+    static func run<T>(
+        _ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+        _ body: (ChildProcess) throws -> T
+    ) throws -> T {
         let child = try ChildProcess(executable, arguments, environment: environment)
         defer { child.cleanUp() }
         return try body(child)
