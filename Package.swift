@@ -20,8 +20,10 @@ let package = Package(
         .target(name: "PlantJournal", dependencies: ["PlantModel", "CSQLite"]),
         .target(name: "PlantNet", dependencies: ["PlantModel", "COpenSSL"]),
         // Agent side.
-        .target(name: "PlantCapture", dependencies: ["PlantModel", "PlantConfig", "PlantNet"]),
-        .target(name: "PlantAggregate", dependencies: ["PlantModel", "PlantConfig"]),
+        .target(
+            name: "PlantCapture", dependencies: ["PlantModel", "PlantConfig", "PlantNet"],
+            exclude: ["Scanner/README.md", "TelemetryFeed/README.md", "FileDrop/README.md"]),
+        .target(name: "PlantAggregate", dependencies: ["PlantModel", "PlantConfig"], exclude: ["README.md"]),
         .target(name: "PlantForward", dependencies: ["PlantModel", "PlantJournal", "PlantNet"]),
         .target(name: "PlantAgent", dependencies: [
             "PlantModel", "PlantConfig", "PlantJournal", "PlantNet", "PlantCapture", "PlantAggregate", "PlantForward",
