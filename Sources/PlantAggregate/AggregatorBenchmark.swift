@@ -67,7 +67,7 @@ public enum AggregatorBenchmark {
         return samples
     }
 
-    private static func sample(_ tag: String, _ value: SampleReading, _ time: Timestamp) -> TelemetrySample {
+    private static func sample(_ tag: String, _ value: TelemetryValue, _ time: Timestamp) -> TelemetrySample {
         TelemetrySample(tag: tag, value: value, quality: .good, sourceTime: time)
     }
 }

@@ -130,14 +130,14 @@ struct SimulatedJournal {
         for output in outputs {
             switch output {
             case .confirmation(let confirmation):
-                if let stored = confirmations[confirmation.id] {
-                    if stored != confirmation { conflicts.append(confirmation.id) }
+                if let stored = confirmations[confirmation.id.rawValue] {
+                    if stored != confirmation { conflicts.append(confirmation.id.rawValue) }
                 } else {
-                    confirmations[confirmation.id] = confirmation
+                    confirmations[confirmation.id.rawValue] = confirmation
                 }
             case .downtime(let record):
-                if let stored = downtime[record.id], stored != record { conflicts.append(record.id) }
-                downtime[record.id] = downtime[record.id] ?? record
+                if let stored = downtime[record.id.rawValue], stored != record { conflicts.append(record.id.rawValue) }
+                downtime[record.id.rawValue] = downtime[record.id.rawValue] ?? record
             case .note:
                 break
             }

@@ -42,9 +42,9 @@ import Testing
         #expect(line.confirmations.map(\.summary) == [
             "conf/P100/L3/WO-1/-/2026-11-23T06:00:00.000Z 06:00:00-06:07:00 good=10 scrap=0 rework=0 PCE"
                 + " run=0s idle=0s down=0s",
-            "conf/P100/L3/WO-2/-/2026-11-23T06:00:00.000Z/2 06:07:00-06:12:00 good=15 scrap=0 rework=0 PCE"
+            "conf/P100/L3/WO-2/-/2026-11-23T06:00:00.000Z#2 06:07:00-06:12:00 good=15 scrap=0 rework=0 PCE"
                 + " run=0s idle=0s down=0s",
-            "conf/P100/L3/WO-1/-/2026-11-23T06:00:00.000Z/3 06:12:00-06:15:00 good=2 scrap=0 rework=0 PCE"
+            "conf/P100/L3/WO-1/-/2026-11-23T06:00:00.000Z#3 06:12:00-06:15:00 good=2 scrap=0 rework=0 PCE"
                 + " run=0s idle=0s down=0s",
         ])
     }
@@ -219,7 +219,7 @@ import Testing
         line.send("good", 1, at(6))
         line.send("good", 3, at(8))
         line.tick(at(16))
-        #expect(line.confirmations.map(\.id) == [
+        #expect(line.confirmations.map(\.id.rawValue) == [
             "conf/P100/L3/WO-1/-/2026-11-23T06:00:00.000Z", "conf/P100/L3/WO-1/-/2026-11-23T06:07:00.000Z",
         ])
         #expect(line.confirmations.map(\.windowEnd) == [at(7), at(15)])

@@ -38,14 +38,14 @@ struct LineHarness {
 
     @discardableResult
     mutating func send(
-        _ tag: String, _ value: Int64, _ time: Timestamp, quality: SampleQualityLevel = .good
+        _ tag: String, _ value: Int64, _ time: Timestamp, quality: SampleQuality = .good
     ) -> [AggregatorOutput] {
         send(tag, .number(DecimalNumber(integer: value)), time, quality: quality)
     }
 
     @discardableResult
     mutating func send(
-        _ tag: String, _ value: SampleReading, _ time: Timestamp, quality: SampleQualityLevel = .good
+        _ tag: String, _ value: TelemetryValue, _ time: Timestamp, quality: SampleQuality = .good
     ) -> [AggregatorOutput] {
         let emitted = aggregator.ingest(TelemetrySample(tag: tag, value: value, quality: quality, sourceTime: time))
         outputs += emitted

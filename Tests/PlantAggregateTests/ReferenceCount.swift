@@ -12,7 +12,7 @@ struct ReferenceCount {
     let window: Int64
     let shiftStartsMinutes: [Int]
 
-    struct Last { var time: Int64; var value: SampleReading }
+    struct Last { var time: Int64; var value: TelemetryValue }
     var last: [String: Last] = [:]
     var order: String?
     var state: (time: Int64, value: String)?
@@ -31,7 +31,7 @@ struct ReferenceCount {
 
     var modulus: UInt128 { UInt128(1) << UInt128(width) }
 
-    mutating func observe(tag: String, time: Int64, value: SampleReading, quality: SampleQualityLevel) {
+    mutating func observe(tag: String, time: Int64, value: TelemetryValue, quality: SampleQuality) {
         guard quality == .good else { return }
         if let previous = last[tag], time <= previous.time { return }
         switch tag {

@@ -21,7 +21,7 @@ struct SeededGenerator: RandomNumberGenerator {
 
 /// One step of a generated feed: a sample, or a tick of the driver's clock.
 enum FeedStep: Sendable {
-    case sample(tag: String, time: Int64, value: SampleReading, quality: SampleQualityLevel)
+    case sample(tag: String, time: Int64, value: TelemetryValue, quality: SampleQuality)
     case tick(Int64)
 
     var time: Int64 {
@@ -52,7 +52,7 @@ struct FeedScript {
                 : UInt64.random(in: 0...1000, using: &random)
         }
         var sent: [String: [FeedStep]] = [:]
-        func value(_ raw: UInt64) -> SampleReading {
+        func value(_ raw: UInt64) -> TelemetryValue {
             // 64-bit registers travel as signed 64-bit numbers; narrower ones sometimes as signed too.
             if width == .bits64 { return .number(DecimalNumber(integer: Int64(bitPattern: raw))) }
             let signed = Bool.random(using: &random) && raw > mask >> 1
@@ -75,7 +75,7 @@ struct FeedScript {
                 }
                 emitted = .sample(tag: tag, time: time, value: value(counters[tag]!), quality: .good)
             case 615..<660:
-                let quality: SampleQualityLevel = Bool.random(using: &random) ? .bad : .uncertain
+                let quality: SampleQuality = Bool.random(using: &random) ? .bad : .uncertain
                 emitted = .sample(
                     tag: "good", time: time, value: .number(DecimalNumber(Int.random(in: 0...99, using: &random))),
                     quality: quality)

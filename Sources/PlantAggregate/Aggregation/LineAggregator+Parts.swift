@@ -4,6 +4,8 @@ import PlantModel
 extension LineAggregator {
     /// Order id used when the line reports none (or an empty one).
     public static let unassignedOrder = "UNASSIGNED"
+    /// Operation used when the line does not report one.
+    public static let noOperation = "-"
     /// Downtime reason used when the line has no reason tag (or it has not reported yet).
     public static let unspecifiedReason = "unspecified"
     /// How many empty windows a down machine is walked through one by one (a downtime record each);
@@ -66,22 +68,37 @@ extension LineAggregator {
         let order = (core.order?.isEmpty ?? true) ? Self.unassignedOrder : core.order!
         if part.hasProduction || part.stateChanged {
             let confirmation = confirmation(part, order: order, end: end, final: final, &outputs)
-            outputs.append(.confirmation(confirmation))
+            if let confirmation { emit(.confirmation(confirmation), confirmation.event, &outputs) }
         }
         for piece in part.downtime {
-            outputs.append(
-                .downtime(
-                    DowntimeRecord(
-                        id: EventIdentity.downtime(plant: plant, line: configuration.line, start: piece.start),
-                        plant: plant, line: configuration.line, workCenter: configuration.workCenter, order: order,
-                        reason: piece.reason, start: Timestamp(millisecondsSinceEpoch: piece.start),
-                        end: Timestamp(millisecondsSinceEpoch: piece.end))))
+            do {
+                let record = DowntimeRecord(
+                    id: try EventIdentity.downtime(plant: plant, line: configuration.line, start: piece.start),
+                    plant: plant, line: configuration.line, workCenter: configuration.workCenter, order: order,
+                    reason: piece.reason, start: Timestamp(millisecondsSinceEpoch: piece.start),
+                    end: Timestamp(millisecondsSinceEpoch: piece.end))
+                emit(.downtime(record), record.event, &outputs)
+            } catch {
+                outputs.append(.note(.eventRefused(line: configuration.line, detail: error.description)))
+            }
         }
         var emptied = OpenPart(
             periodStart: part.periodStart, periodEnd: part.periodEnd, start: end, number: part.number,
             partials: final ? 0 : part.partials + 1)
         emptied.stateChanged = false
         core.part = emptied
+    }
+
+    /// Appends `output` when its event validates, otherwise a note saying why not.
+    private func emit(
+        _ output: AggregatorOutput, _ event: () throws(EventFieldError) -> Event, _ outputs: inout [AggregatorOutput]
+    ) {
+        do {
+            _ = try event()
+            outputs.append(output)
+        } catch {
+            outputs.append(.note(.eventRefused(line: configuration.line, detail: error.description)))
+        }
     }
 
     mutating func reportExclusions(_ outputs: inout [AggregatorOutput]) {
@@ -96,7 +113,7 @@ extension LineAggregator {
 
     private mutating func confirmation(
         _ part: OpenPart, order: String, end: Int64, final: Bool, _ outputs: inout [AggregatorOutput]
-    ) -> LineConfirmation {
+    ) -> LineConfirmation? {
         var scrapCounts: UInt64 = 0
         switch configuration.scrap {
         case .none:
@@ -119,11 +136,18 @@ extension LineAggregator {
         }
         var byReason: [String: Int64] = [:]
         for piece in part.downtime { byReason[piece.reason, default: 0] += piece.end - piece.start }
-        let operation = (core.operation?.isEmpty ?? true) ? nil : core.operation
-        return LineConfirmation(
-            id: EventIdentity.confirmation(
+        let operation = core.operation ?? Self.noOperation
+        let id: EventID
+        do {
+            id = try EventIdentity.confirmation(
                 plant: plant, line: configuration.line, order: order, operation: operation,
-                windowStart: part.periodStart, part: part.number, partial: final ? nil : part.partials + 1),
+                windowStart: part.periodStart, part: part.number, partial: final ? nil : part.partials + 1)
+        } catch {
+            outputs.append(.note(.eventRefused(line: configuration.line, detail: error.description)))
+            return nil
+        }
+        return LineConfirmation(
+            id: id,
             plant: plant, line: configuration.line, workCenter: configuration.workCenter,
             order: order, operation: operation,
             windowStart: Timestamp(millisecondsSinceEpoch: part.periodStart),

@@ -15,7 +15,6 @@ public struct LineAggregator: Sendable {
     let roles: [String: TagRole]
     let stateValues: [String: MachineState]
     let maxRolloverStep: UInt64
-    let idPrefix: String
 
     var core: AggregatorState
     /// Last accepted reading per role, the hot copy of `core.tracks`.
@@ -23,6 +22,9 @@ public struct LineAggregator: Sendable {
     /// Set after a restore or shutdown: the machine state between then and the next sample is unknown,
     /// so that time is booked to no state.
     var resumePending: Bool
+
+    /// Longest order or operation value accepted (UTF-8 bytes), so that event ids stay within 512 bytes.
+    public static let maxOrderLength = 64
 
     /// `state`: what a previous run checkpointed, or nil for a first start.
     public init(configuration: LineConfiguration, plant: String, state: AggregatorState? = nil) {
@@ -36,7 +38,6 @@ public struct LineAggregator: Sendable {
         self.roles = roles
         stateValues = configuration.machineState?.values ?? [:]
         maxRolloverStep = configuration.effectiveMaxRolloverStep
-        idPrefix = "\(plant)/\(configuration.line)/"
         core = state ?? AggregatorState()
         tracks = Array(repeating: nil, count: TagRole.allCases.count)
         for (tag, role) in roles {
@@ -62,13 +63,14 @@ public struct LineAggregator: Sendable {
     /// Whether this line reads `tag` (the driver routes samples by it).
     public func reads(tag: String) -> Bool { roles[tag] != nil }
 
-    /// One sample from the feed. Returns the confirmations, downtime records and notes it completes
-    /// (usually none).
-    mutating func ingest(
-        tag: String, sourceTime: Timestamp, value: SampleReading, quality: SampleQualityLevel
-    ) -> [AggregatorOutput] {
-        guard let role = roles[tag] else { return [] }
-        switch quality {
+    /// One sample from the feed, in arrival order. Returns the confirmations, downtime records and notes
+    /// it completes (usually none). Samples of tags this line does not read are ignored.
+    public mutating func ingest(_ sample: TelemetrySample) -> [AggregatorOutput] {
+        guard let role = roles[sample.tag] else { return [] }
+        let tag = sample.tag
+        let value = sample.value
+        let sourceTime = sample.sourceTime
+        switch sample.quality {
         case .good: break
         case .uncertain:
             core.excluded.uncertain += 1
@@ -110,13 +112,18 @@ public struct LineAggregator: Sendable {
             tracks[slot] = TagTrack(time: time, reading: value, raw: 0)
         case .reason:
             accountState(to: time)
-            let reason = value.text
+            let reason: String? = value.text.isEmpty ? nil : value.text
             if core.machineState == .down && reason != core.reason { core.part!.stateChanged = true }
             core.reason = reason
             tracks[slot] = TagTrack(time: time, reading: value, raw: 0)
         case .order, .operation:
             tracks[slot] = TagTrack(time: time, reading: value, raw: 0)
-            // An empty order is no order: the line's quantities go to "UNASSIGNED" either way.
+            // An empty order is no order: the line's quantities go to "UNASSIGNED" either way. Longer
+            // values than an id can carry are refused.
+            guard value.text.utf8.count <= Self.maxOrderLength else {
+                core.excluded.invalid += 1
+                break
+            }
             let text: String? = value.text.isEmpty ? nil : value.text
             let old = role == .order ? core.order : core.operation
             guard text != old else { break }
@@ -159,7 +166,7 @@ public struct LineAggregator: Sendable {
 
     /// Adds one counter reading's increase to the open part.
     private mutating func count(
-        _ role: TagRole, tag: String, time: Int64, value: SampleReading, previous: TagTrack?,
+        _ role: TagRole, tag: String, time: Int64, value: TelemetryValue, previous: TagTrack?,
         _ outputs: inout [AggregatorOutput]
     ) {
         guard case .number(let number) = value,
@@ -197,13 +204,6 @@ public struct LineAggregator: Sendable {
         default: core.part!.rework &+= increase
         }
     }
-}
-
-/// How trustworthy a sample is; only `.good` samples are counted.
-enum SampleQualityLevel: Sendable, Hashable {
-    case good
-    case uncertain
-    case bad
 }
 
 /// What a tag means to the line.

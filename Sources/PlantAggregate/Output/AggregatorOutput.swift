@@ -6,19 +6,34 @@ public enum AggregatorOutput: Sendable, Hashable {
     case confirmation(LineConfirmation)
     case downtime(DowntimeRecord)
     case note(AggregatorNote)
+
+    /// The event to journal: the confirmation's or the downtime record's; nil for a note.
+    public var event: Event? {
+        switch self {
+        case .confirmation(let confirmation): try? confirmation.event()
+        case .downtime(let record): try? record.event()
+        case .note: nil
+        }
+    }
+}
+
+extension [AggregatorOutput] {
+    /// The events among the outputs, in order: what goes into one journal append with the checkpoint.
+    public var events: [Event] { compactMap(\.event) }
 }
 
 /// A production confirmation: what one line produced for one order and operation in one part of a
 /// window. Quantities are deltas: the confirmations of an order add up to its production.
 public struct LineConfirmation: Sendable, Hashable {
     /// Deterministic: the same input always yields the same id (see README, "Event ids").
-    public var id: String
+    public var id: EventID
     public var plant: String
     public var line: String
     public var workCenter: String
     /// The order the quantities belong to; "UNASSIGNED" when the line had none.
     public var order: String
-    public var operation: String?
+    /// "-" when the line does not report operations.
+    public var operation: String
     /// The window (cut at shift starts) this confirmation belongs to.
     public var windowStart: Timestamp
     public var windowEnd: Timestamp
@@ -46,6 +61,18 @@ public struct LineConfirmation: Sendable, Hashable {
     public var gapMilliseconds: Int64
 
     public var counterReset: Bool { !counterResetTags.isEmpty }
+
+    /// The `production_confirmation` event, occurring at the end of what it covers. The aggregator only
+    /// emits confirmations whose event validates, so this throws only for hand-made values.
+    public func event() throws(EventFieldError) -> Event {
+        let payload = ProductionConfirmation(
+            plant: plant, line: line, workCenter: workCenter, order: order, operation: operation, yield: good,
+            scrap: scrap, rework: rework, unit: unit, runtimeMilliseconds: runningMilliseconds,
+            downtimeMilliseconds: Dictionary(uniqueKeysWithValues: downtimeByReason.map { ($0.reason, $0.milliseconds) }),
+            windowStart: windowStart, windowEnd: windowEnd, isFinal: final, counterReset: counterReset,
+            gapBridgedMilliseconds: gapMilliseconds > 0 ? gapMilliseconds : nil, part: part > 1 ? part : nil)
+        return try Event(id: id, occurredAt: to, payload: .productionConfirmation(payload))
+    }
 }
 
 /// Downtime of one reason, in milliseconds.
@@ -56,7 +83,7 @@ public struct ReasonDuration: Sendable, Hashable {
 
 /// One stretch of downtime, cut at window edges (and at order changes and restarts).
 public struct DowntimeRecord: Sendable, Hashable {
-    public var id: String
+    public var id: EventID
     public var plant: String
     public var line: String
     public var workCenter: String
@@ -66,6 +93,13 @@ public struct DowntimeRecord: Sendable, Hashable {
     public var end: Timestamp
 
     public var milliseconds: Int64 { end.milliseconds(since: start) }
+
+    /// The `downtime` event, occurring at its end.
+    public func event() throws(EventFieldError) -> Event {
+        try Event(
+            id: id, occurredAt: end,
+            payload: .downtime(Downtime(plant: plant, line: line, reason: reason, start: start, end: end)))
+    }
 }
 
 /// Something the driver should log (one line each) and count.
@@ -74,8 +108,10 @@ public enum AggregatorNote: Sendable, Hashable, CustomStringConvertible {
     case counterReset(line: String, tag: String, from: UInt64, to: UInt64, at: Timestamp)
     /// Samples were left out of the count during a window.
     case samplesExcluded(line: String, windowStart: Timestamp, counts: ExclusionCounts)
-    /// A quantity did not fit a decimal (only with absurd counter scales); the count was capped.
+    /// A quantity did not fit a decimal (only with absurd counter scales); the raw count was confirmed.
     case quantityOverflow(line: String, detail: String)
+    /// An event could not be made (an id or a field the model refuses); nothing was emitted for it.
+    case eventRefused(line: String, detail: String)
 
     public var description: String {
         switch self {
@@ -85,6 +121,8 @@ public enum AggregatorNote: Sendable, Hashable, CustomStringConvertible {
             return "line \(line): samples excluded in window \(windowStart): \(counts)"
         case let .quantityOverflow(line, detail):
             return "line \(line): quantity overflow: \(detail)"
+        case let .eventRefused(line, detail):
+            return "line \(line): event not emitted: \(detail)"
         }
     }
 }

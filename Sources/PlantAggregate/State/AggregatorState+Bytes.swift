@@ -74,7 +74,7 @@ extension AggregatorState {
             let tag = try r.string()
             let time = try r.signed()
             let kindOffset = r.offset
-            let reading: SampleReading
+            let reading: TelemetryValue
             switch try r.byte() {
             case 0:
                 let significand = try r.signed()

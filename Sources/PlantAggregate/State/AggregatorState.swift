@@ -27,25 +27,14 @@ public struct AggregatorState: Sendable, Hashable {
 /// The last accepted reading of one tag.
 struct TagTrack: Sendable, Hashable {
     var time: Int64
-    var reading: SampleReading
+    var reading: TelemetryValue
     /// The register value for counters (0 for other tags).
     var raw: UInt64
 }
 
-/// A sample value as the aggregator keeps it.
-enum SampleReading: Sendable, Hashable {
-    case number(DecimalNumber)
-    case bool(Bool)
-    case string(String)
-
-    /// The value as the configuration's value maps spell it.
-    var text: String {
-        switch self {
-        case .number(let number): number.description
-        case .bool(let flag): flag ? "true" : "false"
-        case .string(let string): string
-        }
-    }
+extension TelemetryValue {
+    /// The value as the configuration's value maps spell it: "3", "1.5", "true", "RUN".
+    var text: String { description }
 }
 
 /// Accumulators of the part being built: a period (window cut at shift starts), or the piece of it
