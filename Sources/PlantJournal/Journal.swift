@@ -198,6 +198,11 @@ public final class Journal: Sendable {
         try writer.perform { try body($0.db) }
     }
 
+    /// Runs `body` with the writer's session on the writer thread (tests: inject failures).
+    func withWriterSession<T: Sendable>(_ body: @escaping @Sendable (WriterSession) throws -> T) throws -> T {
+        try writer.perform(body)
+    }
+
     private func mapped<T>(_ body: () throws -> T) throws(JournalError) -> T {
         do {
             return try body()
