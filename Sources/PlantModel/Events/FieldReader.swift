@@ -18,6 +18,15 @@ struct FieldReader {
         self.path = path
     }
 
+    /// A reader that allows any field (for envelopes and responses, where unknown keys are tolerated).
+    init(lenient value: JSONValue, path: String) throws(EventFieldError) {
+        guard case .object(let object) = value else {
+            throw EventFieldError(path: path, message: "expected an object, found \(value.typeName)")
+        }
+        self.object = object
+        self.path = path
+    }
+
     static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
     func fail(_ key: String, _ message: String) -> EventFieldError {
