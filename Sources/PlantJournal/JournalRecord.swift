@@ -70,6 +70,21 @@ public struct DeadLetter: Sendable, Hashable {
     public let journaledAt: Int64
     public let reason: String
     public let deadLetteredAt: Int64
+
+    public init(
+        stream: String, seq: Int64, id: String, type: String, occurredAt: Int64, body: [UInt8], journaledAt: Int64,
+        reason: String, deadLetteredAt: Int64
+    ) {
+        self.stream = stream
+        self.seq = seq
+        self.id = id
+        self.type = type
+        self.occurredAt = occurredAt
+        self.body = body
+        self.journaledAt = journaledAt
+        self.reason = reason
+        self.deadLetteredAt = deadLetteredAt
+    }
 }
 
 /// Bad input kept aside with the reason (invariant 4).
@@ -84,6 +99,15 @@ public struct QuarantineEntry: Sendable, Hashable {
     /// Where in the input: "receipts-0412.csv:17", "byte 4096".
     public let location: String
     public let quarantinedAt: Int64
+
+    public init(number: Int64, input: String, reason: String, excerpt: [UInt8], location: String, quarantinedAt: Int64) {
+        self.number = number
+        self.input = input
+        self.reason = reason
+        self.excerpt = excerpt
+        self.location = location
+        self.quarantinedAt = quarantinedAt
+    }
 }
 
 /// How much a stream matters when disk space runs short (invariant 5).

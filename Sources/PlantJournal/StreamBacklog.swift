@@ -16,6 +16,20 @@ public struct StreamBacklog: Sendable, Hashable {
     /// Dead letters ever recorded for this stream.
     public let deadLetterCount: Int64
 
+    public init(
+        stream: String, lastSeq: Int64, acknowledgedSeq: Int64, acknowledgedAt: Int64?, pendingCount: Int64,
+        pendingBytes: Int64, oldestPendingJournaledAt: Int64?, deadLetterCount: Int64
+    ) {
+        self.stream = stream
+        self.lastSeq = lastSeq
+        self.acknowledgedSeq = acknowledgedSeq
+        self.acknowledgedAt = acknowledgedAt
+        self.pendingCount = pendingCount
+        self.pendingBytes = pendingBytes
+        self.oldestPendingJournaledAt = oldestPendingJournaledAt
+        self.deadLetterCount = deadLetterCount
+    }
+
     /// Age of the oldest pending event at `now` (ms), nil when nothing is pending.
     public func oldestPendingAge(now: Int64) -> Int64? {
         oldestPendingJournaledAt.map { max(0, now - $0) }
@@ -30,6 +44,14 @@ public struct BacklogSample: Sendable, Hashable {
     public let pendingBytes: Int64
     /// Age of the oldest pending event at `sampledAt` (ms), nil when nothing was pending.
     public let oldestPendingAge: Int64?
+
+    public init(sampledAt: Int64, stream: String, pendingCount: Int64, pendingBytes: Int64, oldestPendingAge: Int64?) {
+        self.sampledAt = sampledAt
+        self.stream = stream
+        self.pendingCount = pendingCount
+        self.pendingBytes = pendingBytes
+        self.oldestPendingAge = oldestPendingAge
+    }
 }
 
 /// Whether the journal accepts appends.
