@@ -100,7 +100,8 @@ public struct QuarantineEntry: Sendable, Hashable {
     public let location: String
     public let quarantinedAt: Int64
 
-    public init(number: Int64, input: String, reason: String, excerpt: [UInt8], location: String, quarantinedAt: Int64) {
+    public init(number: Int64, input: String, reason: String, excerpt: [UInt8], location: String, quarantinedAt: Int64)
+    {
         self.number = number
         self.input = input
         self.reason = reason
