@@ -20,12 +20,7 @@ extension HubStore {
         }
 
         for event in batch.events where event.seq <= ackedThrough {
-            let stored = try s.storedAtSeq.once { st -> (id: String, canonical: [UInt8])? in
-                st.bind(epochKey, at: 1)
-                st.bind(event.seq, at: 2)
-                guard try st.step() else { return nil }
-                return (st.string(at: 0), st.bytes(at: 1))
-            }
+            let stored = try storedEvent(epochKey: epochKey, seq: event.seq)
             guard let stored else {
                 throw HubStoreError.corrupt(path: path, detail: "epoch \(batch.epoch) of \(batch.plant)/\(batch.stream) "
                     + "acknowledged through \(ackedThrough) but holds no seq \(event.seq)")
@@ -41,55 +36,57 @@ extension HubStore {
         let refused = Set(rejections.map(\.seq))
         var position = stream.feedThrough
         var lastSeq = ackedThrough
+        var run = SequenceRun?.none
         for event in batch.events where event.seq > ackedThrough {
             lastSeq = event.seq
             if refused.contains(event.seq) { continue }
+            let record = FeedRecord.record(streamKey: stream.key, position: position + 1)
             let inserted = try s.insertEvent.once { st in
-                st.bind(stream.key, at: 1)
-                st.bind(position + 1, at: 2)
-                st.bind(plantKey, at: 3)
-                st.bind(event.id, at: 4)
-                st.bind(event.type, at: 5)
-                st.bind(event.occurredAt, at: 6)
-                st.bind(epochKey, at: 7)
-                st.bind(event.seq, at: 8)
-                st.bind(now, at: 9)
-                st.bind(event.canonical, at: 10)
+                st.bind(record, at: 1)
+                st.bind(plantKey, at: 2)
+                st.bind(event.id, at: 3)
+                st.bind(event.type, at: 4)
+                st.bind(event.occurredAt, at: 5)
+                st.bind(epochKey, at: 6)
+                st.bind(event.seq, at: 7)
+                st.bind(now, at: 8)
+                st.bind(event.canonical, at: 9)
                 try st.execute()
                 return db.changes == 1
             }
-            var record = db.lastInsertRowID
-            var duplicate = 0
             if inserted {
                 position += 1
-            } else {
-                let existing = try s.eventByID.once { st -> (record: Int64, canonical: [UInt8]) in
-                    st.bind(plantKey, at: 1)
-                    st.bind(event.id, at: 2)
-                    guard try st.step() else {
-                        throw HubStoreError.corrupt(path: path, detail: "event id \(event.id) of \(batch.plant) "
-                            + "clashed on insert but cannot be found")
-                    }
-                    return (st.int64(at: 0), st.bytes(at: 1))
+                if run?.extend(seq: event.seq, record: record) != true {
+                    if let run, rejections.isEmpty { try insertRun(run, epochKey: epochKey) }
+                    run = SequenceRun(firstSeq: event.seq, lastSeq: event.seq, recordFirst: record, duplicate: false)
                 }
-                guard existing.canonical == event.canonical else {
-                    rejections.append(EventRejection(
-                        seq: event.seq, id: event.id, reason: .eventIDConflict,
-                        message: "the hub already holds an event with id \(event.id) for plant \(batch.plant) "
-                            + "with different content; ids must identify one event"))
-                    continue
-                }
-                record = existing.record
-                duplicate = 1
+                continue
             }
-            try s.insertSequence.once { st in
-                st.bind(epochKey, at: 1)
-                st.bind(event.seq, at: 2)
-                st.bind(record, at: 3)
-                st.bind(duplicate, at: 4)
-                try st.execute()
+            let existing = try s.eventByID.once { st -> (record: Int64, canonical: [UInt8]) in
+                st.bind(plantKey, at: 1)
+                st.bind(event.id, at: 2)
+                guard try st.step() else {
+                    throw HubStoreError.corrupt(path: path, detail: "event id \(event.id) of \(batch.plant) "
+                        + "clashed on insert but cannot be found")
+                }
+                return (st.int64(at: 0), st.bytes(at: 1))
+            }
+            guard existing.canonical == event.canonical else {
+                rejections.append(EventRejection(
+                    seq: event.seq, id: event.id, reason: .eventIDConflict,
+                    message: "the hub already holds an event with id \(event.id) for plant \(batch.plant) "
+                        + "with different content; ids must identify one event"))
+                continue
+            }
+            if let open = run, rejections.isEmpty { try insertRun(open, epochKey: epochKey) }
+            run = nil
+            if rejections.isEmpty {
+                let marker = SequenceRun(
+                    firstSeq: event.seq, lastSeq: event.seq, recordFirst: existing.record, duplicate: true)
+                try insertRun(marker, epochKey: epochKey)
             }
         }
+        if let run, rejections.isEmpty { try insertRun(run, epochKey: epochKey) }
         if !rejections.isEmpty {
             return .unprocessable(rejections.sorted { $0.seq < $1.seq }, ackedThrough: ackedThrough)
         }
@@ -109,6 +106,35 @@ extension HubStore {
             try st.execute()
         }
         return .accepted(ackedThrough: lastSeq)
+    }
+
+    /// The stored event at `seq` of an epoch: the run holding the seq, then its record.
+    func storedEvent(epochKey: Int64, seq: Int64) throws -> (id: String, canonical: [UInt8])? {
+        let s = statements
+        let record = try s.runAtSeq.once { st -> Int64? in
+            st.bind(epochKey, at: 1)
+            st.bind(seq, at: 2)
+            guard try st.step() else { return nil }
+            let (first, last, recordFirst) = (st.int64(at: 0), st.int64(at: 1), st.int64(at: 2))
+            return seq <= last ? recordFirst + (seq - first) : nil
+        }
+        guard let record else { return nil }
+        return try s.eventAtRecord.once { st in
+            st.bind(record, at: 1)
+            guard try st.step() else { return nil }
+            return (st.string(at: 0), st.bytes(at: 1))
+        }
+    }
+
+    func insertRun(_ run: SequenceRun, epochKey: Int64) throws {
+        try statements.insertRun.once { st in
+            st.bind(epochKey, at: 1)
+            st.bind(run.firstSeq, at: 2)
+            st.bind(run.lastSeq, at: 3)
+            st.bind(run.recordFirst, at: 4)
+            st.bind(run.duplicate ? 1 : 0, at: 5)
+            try st.execute()
+        }
     }
 
     /// Notes that the plant was heard from and what it reported about its backlog. Kept even
@@ -163,7 +189,11 @@ extension HubStore {
             st.bind(name, at: 2)
             try st.execute()
         }
-        return (db.lastInsertRowID, 0)
+        let key = db.lastInsertRowID
+        guard key <= FeedRecord.maxStreamKey else {
+            throw HubStoreError.cannotOpen(path: path, detail: "more than \(FeedRecord.maxStreamKey) streams")
+        }
+        return (key, 0)
     }
 
     /// The epoch's key and `acked_through`, creating the epoch (at 0) on first sight.
@@ -182,5 +212,20 @@ extension HubStore {
             try st.execute()
         }
         return (db.lastInsertRowID, 0)
+    }
+}
+
+/// Consecutive seqs of one epoch stored as consecutive records (see `HubSchema`).
+struct SequenceRun {
+    var firstSeq: Int64
+    var lastSeq: Int64
+    var recordFirst: Int64
+    var duplicate: Bool
+
+    /// Appends `seq` stored at `record` when both follow on; false when a new run must start.
+    mutating func extend(seq: Int64, record: Int64) -> Bool {
+        guard !duplicate, seq == lastSeq + 1, record == recordFirst + (lastSeq - firstSeq) + 1 else { return false }
+        lastSeq = seq
+        return true
     }
 }

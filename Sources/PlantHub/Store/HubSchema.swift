@@ -2,16 +2,18 @@ import PlantJournal
 
 /// The hub store's tables, as numbered migrations, and how its connections are opened.
 ///
-/// Layout (one row per stored event, one row per acknowledged seq):
+/// Layout, chosen so that storing an event touches two B-trees (the table and its id index):
 /// - `plants`, `streams` (per plant), `epochs` (per stream: the agent's journal identity and its
-///   `acked_through`). Counters live on these small rows so a batch touches each once.
-/// - `events`: every event stored once. `record` (rowid) is internal; the feed cursor is
-///   `position`, a hub-assigned gapless 1, 2, 3 … per (plant, stream) that never restarts, whatever
-///   the agent's epochs do. `UNIQUE (plant_key, id)` is the "one copy per event id" rule.
-/// - `sequence`: per epoch, every acknowledged seq and the record holding its content. A seq whose
-///   event the hub already held (same id, same content, typically from an earlier epoch) points at
-///   that older record with `duplicate = 1`: the epoch's sequence stays gapless, the event is
-///   stored once.
+///   `acked_through`). Counters live on these small rows, touched once per batch.
+/// - `events`: every event stored once. Its rowid `record` is `stream_key << 40 | position`
+///   (`FeedRecord`), so the table itself is ordered by feed: `position` is the hub-assigned
+///   gapless 1, 2, 3 … per (plant, stream) that never restarts, whatever the agent's epochs do,
+///   and a feed page is a rowid range scan. `UNIQUE (plant_key, id)` is "one copy per event id".
+/// - `sequence`: per epoch, the acknowledged seqs as runs: seqs `first_seq...last_seq` are the
+///   records `record_first...record_first + (last_seq - first_seq)` (one row per batch, not per
+///   event). A seq whose event the hub already held (same id, same content, typically sent in an
+///   earlier epoch) is a run of one with `duplicate = 1` pointing at that older record: the
+///   epoch's sequence stays gapless and the event is stored once.
 enum HubSchema {
     /// `PRAGMA application_id` of a PlantSync hub store: "PLSH".
     static let applicationID: Int32 = 0x504C_5348
@@ -52,8 +54,6 @@ enum HubSchema {
         );
         CREATE TABLE events (
             record INTEGER PRIMARY KEY,
-            stream_key INTEGER NOT NULL,
-            position INTEGER NOT NULL,
             plant_key INTEGER NOT NULL,
             id TEXT NOT NULL,
             type TEXT NOT NULL,
@@ -63,14 +63,14 @@ enum HubSchema {
             received_at INTEGER NOT NULL,
             canonical BLOB NOT NULL
         );
-        CREATE UNIQUE INDEX events_by_position ON events (stream_key, position);
         CREATE UNIQUE INDEX events_by_id ON events (plant_key, id);
         CREATE TABLE sequence (
             epoch_key INTEGER NOT NULL,
-            seq INTEGER NOT NULL,
-            record INTEGER NOT NULL,
+            first_seq INTEGER NOT NULL,
+            last_seq INTEGER NOT NULL,
+            record_first INTEGER NOT NULL,
             duplicate INTEGER NOT NULL,
-            PRIMARY KEY (epoch_key, seq)
+            PRIMARY KEY (epoch_key, first_seq)
         ) WITHOUT ROWID;
         """
 

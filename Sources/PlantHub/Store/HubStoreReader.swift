@@ -28,7 +28,7 @@ public final class HubStoreReader: @unchecked Sendable {
                 """
                 SELECT p.name, p.last_seen_at, s.name, s.feed_through, s.last_batch_at,
                        s.backlog_pending, s.backlog_oldest_age_s, s.backlog_reported_at, e.epoch, e.acked_through,
-                       (SELECT occurred_at FROM events WHERE stream_key = s.stream_key AND position = s.feed_through)
+                       (SELECT occurred_at FROM events WHERE record = (s.stream_key << \(FeedRecord.positionBits)) | s.feed_through)
                 FROM plants p
                 LEFT JOIN streams s ON s.plant_key = p.plant_key
                 LEFT JOIN epochs e ON e.epoch_key = s.current_epoch_key
@@ -74,19 +74,20 @@ public final class HubStoreReader: @unchecked Sendable {
             let feedThrough = streamQuery.int64(at: 1)
             let events = try db.prepare(
                 """
-                SELECT e.position, p.epoch, e.seq, e.id, e.type, e.occurred_at, e.received_at, e.canonical
+                SELECT e.record, p.epoch, e.seq, e.id, e.type, e.occurred_at, e.received_at, e.canonical
                 FROM events e JOIN epochs p ON p.epoch_key = e.epoch_key
-                WHERE e.stream_key = ?1 AND e.position > ?2
-                ORDER BY e.position LIMIT ?3
+                WHERE e.record > ?1 AND e.record <= ?2
+                ORDER BY e.record LIMIT ?3
                 """)
-            events.bind(streamKey, at: 1)
-            events.bind(after, at: 2)
+            let range = FeedRecord.range(streamKey: streamKey, after: max(0, min(after, FeedRecord.positionMask)))
+            events.bind(range.lower, at: 1)
+            events.bind(range.upper, at: 2)
             events.bind(limit, at: 3)
             var page: [FeedEvent] = []
             page.reserveCapacity(min(limit, 1024))
             while try events.step() {
                 page.append(FeedEvent(
-                    position: events.int64(at: 0), epoch: events.string(at: 1), seq: events.int64(at: 2),
+                    position: FeedRecord.position(events.int64(at: 0)), epoch: events.string(at: 1), seq: events.int64(at: 2),
                     id: events.string(at: 3), type: events.string(at: 4), occurredAt: events.int64(at: 5),
                     receivedAt: events.int64(at: 6), canonical: events.bytes(at: 7)))
             }

@@ -9,10 +9,11 @@ final class StoreStatements {
     let insertStream: Statement
     let selectEpoch: Statement
     let insertEpoch: Statement
-    let storedAtSeq: Statement
+    let runAtSeq: Statement
+    let eventAtRecord: Statement
     let insertEvent: Statement
     let eventByID: Statement
-    let insertSequence: Statement
+    let insertRun: Statement
     let updateEpoch: Statement
     let updateStream: Statement
     let updateBacklog: Statement
@@ -26,17 +27,18 @@ final class StoreStatements {
         selectEpoch = try db.prepare("SELECT epoch_key, acked_through FROM epochs WHERE stream_key = ?1 AND epoch = ?2")
         insertEpoch = try db.prepare(
             "INSERT INTO epochs (stream_key, epoch, first_seen_at, last_batch_at) VALUES (?1, ?2, ?3, ?3)")
-        storedAtSeq = try db.prepare(
-            "SELECT e.id, e.canonical FROM sequence s JOIN events e ON e.record = s.record "
-                + "WHERE s.epoch_key = ?1 AND s.seq = ?2")
+        runAtSeq = try db.prepare(
+            "SELECT first_seq, last_seq, record_first FROM sequence WHERE epoch_key = ?1 AND first_seq <= ?2 "
+                + "ORDER BY first_seq DESC LIMIT 1")
+        eventAtRecord = try db.prepare("SELECT id, canonical FROM events WHERE record = ?1")
         // A repeated id is not an error here: DO NOTHING, then the caller looks at the stored copy.
-        // A clash on (stream_key, position) still fails loudly: that would be a bug.
+        // A clash on the record (stream, position) still fails loudly: that would be a bug.
         insertEvent = try db.prepare(
-            "INSERT INTO events (stream_key, position, plant_key, id, type, occurred_at, epoch_key, seq, "
-                + "received_at, canonical) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
-                + "ON CONFLICT (plant_key, id) DO NOTHING")
+            "INSERT INTO events (record, plant_key, id, type, occurred_at, epoch_key, seq, received_at, canonical) "
+                + "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (plant_key, id) DO NOTHING")
         eventByID = try db.prepare("SELECT record, canonical FROM events WHERE plant_key = ?1 AND id = ?2")
-        insertSequence = try db.prepare("INSERT INTO sequence (epoch_key, seq, record, duplicate) VALUES (?1, ?2, ?3, ?4)")
+        insertRun = try db.prepare(
+            "INSERT INTO sequence (epoch_key, first_seq, last_seq, record_first, duplicate) VALUES (?1, ?2, ?3, ?4, ?5)")
         updateEpoch = try db.prepare("UPDATE epochs SET acked_through = ?2, last_batch_at = ?3 WHERE epoch_key = ?1")
         updateStream = try db.prepare(
             "UPDATE streams SET feed_through = ?2, current_epoch_key = ?3, last_batch_at = ?4 WHERE stream_key = ?1")
