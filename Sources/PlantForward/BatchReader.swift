@@ -4,8 +4,6 @@ import PlantJournal
 /// A batch read from the journal and encoded, ready to send.
 struct PreparedBatch: Sendable {
     let events: [StoredEvent]
-    /// The body up to the end of the events array (see `BatchBody`).
-    let envelope: [UInt8]
     /// Sum of the events' stored bytes.
     let eventBytes: Int
     /// The read stopped at a limit: more events were (most likely) waiting behind this batch.
@@ -18,7 +16,7 @@ struct PreparedBatch: Sendable {
 }
 
 /// Reads one stream's next batch from the journal on its own thread while the sender has the
-/// current one on the wire, so reading and encoding are off the sending path. Holds at most one
+/// current one on the wire, so the read (the expensive part) is off the sending path. Holds at most one
 /// prepared batch (enough to hide the read behind a round trip without reading far ahead of a
 /// hub that may ask to rewind).
 ///
@@ -32,7 +30,6 @@ final class BatchReader: @unchecked Sendable {
 
     let stream: String
     private let journal: Journal
-    private let body: BatchBody
     private let figures: BacklogFigures
     private let recheckInterval: TimeInterval
     /// Told about read failures (and nil once reads work again), from the reader thread.
@@ -47,11 +44,10 @@ final class BatchReader: @unchecked Sendable {
     private var stopped = false
     private var failing = false
 
-    init(stream: String, journal: Journal, body: BatchBody, figures: BacklogFigures, from seq: Int64, limits: Limits,
+    init(stream: String, journal: Journal, figures: BacklogFigures, from seq: Int64, limits: Limits,
          recheckInterval: Duration, onReadFailure: @escaping @Sendable (JournalError?) -> Void) {
         self.stream = stream
         self.journal = journal
-        self.body = body
         self.figures = figures
         self.nextSeq = seq
         self.limits = limits
@@ -138,7 +134,7 @@ final class BatchReader: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Reads and encodes a batch from `from`; nil when nothing is there or the read failed.
+    /// Reads a batch from `from`; nil when nothing is there or the read failed.
     private func read(from: Int64, limits: Limits) -> PreparedBatch? {
         let events: [StoredEvent]
         do {
@@ -168,8 +164,7 @@ final class BatchReader: @unchecked Sendable {
         }
         figures.read(first: first.seq, last: last.seq, journaledAt: first.journaledAt)
         let isFull = events.count >= limits.events || bytes + largest > limits.bytes
-        return PreparedBatch(
-            events: events, envelope: body.envelope(stream: stream, events: events), eventBytes: bytes, isFull: isFull)
+        return PreparedBatch(events: events, eventBytes: bytes, isFull: isFull)
     }
 }
 

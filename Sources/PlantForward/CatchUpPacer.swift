@@ -4,7 +4,8 @@ import Foundation
 /// back from an outage is not flooded by every plant's backlog at once.
 ///
 /// A virtual schedule (GCRA): each grant of n events moves `nextFree` on by n/rate; a caller
-/// waits until its grant's start time minus a one-second burst allowance. Callers are served in
+/// waits until the end of its grant minus the burst allowance (one second's worth of events
+/// passes at once after an idle spell). Callers are served in
 /// the order they take the lock, so catching-up streams share the rate. Streams that are current
 /// do not call it, so their live events go out between catch-up batches.
 ///
@@ -25,7 +26,7 @@ final class CatchUpPacer: @unchecked Sendable {
         let cost = Duration.seconds(Double(max(0, events)) / Double(eventsPerSecond))
         condition.lock()
         defer { condition.unlock() }
-        let start = max(nextFree ?? now, now - burst)
+        let start = max(nextFree ?? now, now)
         nextFree = start + cost
         // Events within the burst allowance go at once; beyond it, wait for the schedule.
         return max(now, start + cost - burst)

@@ -1,5 +1,6 @@
 import Foundation
 import PlantJournal
+import PlantModel
 import PlantNet
 
 /// The agent side of wire protocol v1: forwards every stream of the journal to the hub, in
@@ -61,10 +62,11 @@ public final class Forwarder: @unchecked Sendable {
                 logger(ForwarderLogRecord(level: .error, stream: stream, message: "journal bookkeeping failed: \(error)"))
             })
         context = LaneContext(
-            settings: settings, journal: journal, body: BatchBody(plant: settings.plant, epoch: journal.epoch), tls: tls,
-            health: health, bookkeeper: bookkeeper, pacer: settings.catchUpEventsPerSecond.map { CatchUpPacer(eventsPerSecond: $0) },
+            settings: settings, journal: journal, plant: settings.plant, epoch: journal.epoch, tls: tls,
+            health: health, bookkeeper: bookkeeper,
+            pacer: settings.catchUpEventsPerSecond.map { CatchUpPacer(eventsPerSecond: $0) },
             clock: clock, random: random, log: logger,
-            backlog: { [weak registry] now in registry?.backlog(now: now) ?? [] })
+            backlog: { [weak registry] now in registry?.backlog(now: now) ?? [:] })
         self.registry = registry
         let wanted = settings.streams.map(Set.init)
         registry.onNewStream = { [weak self] row in
@@ -77,7 +79,7 @@ public final class Forwarder: @unchecked Sendable {
     /// Reads the journal's streams and backlog and starts forwarding. Throws `.journal` when the
     /// journal cannot be read.
     public func start() throws(ForwarderError) {
-        let backlog: [StreamBacklog]
+        let backlog: [PlantJournal.StreamBacklog]
         do {
             backlog = try journal.backlog()
         } catch {
@@ -91,9 +93,12 @@ public final class Forwarder: @unchecked Sendable {
         started = true
         lock.unlock()
         let rows = Dictionary(backlog.map { ($0.stream, $0) }, uniquingKeysWith: { first, _ in first })
-        for stream in settings.streams ?? backlog.map(\.stream) {
-            addLane(stream: stream, backlog: rows[stream])
+        // All lanes exist before any sends, so the first batch already reports every stream's backlog.
+        let lanes = (settings.streams ?? backlog.map(\.stream)).compactMap { stream in
+            let lane = StreamLane(stream: stream, backlog: rows[stream], context: context)
+            return registry.add(lane) ? lane : nil
         }
+        for lane in lanes { lane.start() }
         context.bookkeeper.start()
     }
 
@@ -156,7 +161,7 @@ public final class Forwarder: @unchecked Sendable {
         context.bookkeeper.flush()
     }
 
-    private func addLane(stream: String, backlog: StreamBacklog?) {
+    private func addLane(stream: String, backlog: PlantJournal.StreamBacklog?) {
         lock.lock()
         let running = started && !stopped
         lock.unlock()
@@ -174,7 +179,7 @@ final class LaneRegistry: @unchecked Sendable {
     private let lock = NSLock()
     private var lanes: [StreamLane] = []
     private var closed = false
-    var onNewStream: (@Sendable (StreamBacklog) -> Void)?
+    var onNewStream: (@Sendable (PlantJournal.StreamBacklog) -> Void)?
 
     /// Lanes sorted by stream name.
     var all: [StreamLane] { lock.withLock { lanes } }
@@ -201,7 +206,7 @@ final class LaneRegistry: @unchecked Sendable {
         }
     }
 
-    func refresh(_ rows: [StreamBacklog]) {
+    func refresh(_ rows: [PlantJournal.StreamBacklog]) {
         for row in rows {
             if let lane = lane(row.stream) {
                 lane.figures.refresh(from: row)
@@ -211,10 +216,13 @@ final class LaneRegistry: @unchecked Sendable {
         }
     }
 
-    func backlog(now: Int64) -> [(stream: String, pending: Int64, oldestAgeSeconds: Int64?)] {
-        all.map { lane in
+    func backlog(now: Int64) -> [String: PlantModel.StreamBacklog] {
+        var backlog: [String: PlantModel.StreamBacklog] = [:]
+        for lane in all {
             let figures = lane.figures.snapshot
-            return (lane.stream, figures.pending, figures.oldestAgeSeconds(now: now))
+            backlog[lane.stream] = PlantModel.StreamBacklog(
+                pending: figures.pending, oldestAgeSeconds: figures.oldestAgeSeconds(now: now) ?? 0)
         }
+        return backlog
     }
 }

@@ -12,8 +12,8 @@ enum HubVerdict: Equatable {
     case conflict(detail: String)
     /// `422`: these events can never be accepted (seq → reason); empty when the hub did not say which.
     case invalidEvents([Int64: String], detail: String)
-    /// `413`: the batch is too large for the hub.
-    case tooLarge
+    /// `413`: the batch is too large for the hub (its limit, when it said).
+    case tooLarge(maxBytes: Int64?)
     /// `429`/`503`: slow down; wait at least `retryAfter` when given.
     case slowDown(status: Int, retryAfter: Duration?)
     /// Another 5xx, or an answer we could not use: retry with backoff.
@@ -48,62 +48,52 @@ enum HubVerdict: Equatable {
     }
 
     static func from(_ response: HTTPResponse) -> HubVerdict {
-        let body = WireReply(response.body)
-        switch response.status {
-        case 200:
-            guard let acked = body.integer("acked_through") else {
-                return .serverTrouble("hub answered 200 without an integer \"acked_through\": \(body.excerpt)")
+        let status = response.status
+        let answered = "hub answered \(status) \(response.reason)"
+        if status == 200 {
+            do {
+                return .stored(ackedThrough: try BatchResponse.decode(response.body).ackedThrough)
+            } catch {
+                return .serverTrouble("\(answered) but \(error): \(excerpt(response.body))")
             }
-            return .stored(ackedThrough: acked)
-        case 409:
-            switch body.string("error") {
-            case "sequence_gap":
-                guard let expected = body.integer("expected_seq"), expected >= 1 else {
-                    return .serverTrouble("hub answered sequence_gap without a valid \"expected_seq\": \(body.excerpt)")
-                }
-                return .gap(expectedSeq: expected)
-            case "sequence_conflict":
-                return .conflict(detail: "hub reports sequence_conflict: \(body.excerpt)")
-            default:
-                return .serverTrouble("hub answered 409 with an unknown error: \(body.excerpt)")
-            }
-        case 422:
-            return .invalidEvents(body.invalidEvents(), detail: body.excerpt)
-        case 413:
-            return .tooLarge
-        case 429, 503:
-            return .slowDown(status: response.status, retryAfter: parseRetryAfter(response.headers["Retry-After"]))
-        case 401, 403:
-            return .authenticationRefused("hub answered \(response.status) \(response.reason): \(body.excerpt)")
-        default:
-            return .serverTrouble("hub answered \(response.status) \(response.reason): \(body.excerpt)")
+        }
+        if status >= 500, status != 503 { return .serverTrouble("\(answered): \(excerpt(response.body))") }
+        let refusal: ProtocolError
+        do {
+            refusal = try ProtocolError.decode(status: status, body: response.body)
+        } catch {
+            // A 422 we cannot read still means "something in this batch is unacceptable":
+            // the lane narrows it down with smaller batches.
+            if status == 422 { return .invalidEvents([:], detail: excerpt(response.body)) }
+            return .serverTrouble("\(answered): \(error): \(excerpt(response.body))")
+        }
+        switch refusal {
+        case .sequenceGap(let expected):
+            return .gap(expectedSeq: expected)
+        case .sequenceConflict:
+            return .conflict(detail: "hub reports \(refusal)")
+        case .invalidEvents(let events):
+            var reasons: [Int64: String] = [:]
+            for event in events { reasons[event.seq] = event.reason }
+            return .invalidEvents(reasons, detail: refusal.description)
+        case .unauthorized, .forbidden:
+            return .authenticationRefused("\(answered): \(refusal)")
+        case .tooLarge(let maxBytes):
+            return .tooLarge(maxBytes: maxBytes)
+        case .overloaded(let retryAfterSeconds):
+            // The Retry-After header is authoritative; the body's retry_after_s stands in for it.
+            let retryAfter = parseRetryAfter(response.headers["Retry-After"]) ?? retryAfterSeconds.map { .seconds($0) }
+            return .slowDown(status: status, retryAfter: retryAfter)
+        case .badRequest:
+            // Our body was refused as malformed: a bug, not a condition; retried at the slow end of the backoff.
+            return .serverTrouble("\(answered): \(refusal)")
         }
     }
-}
 
-/// The JSON body of a hub answer, read leniently: a missing or malformed field is reported by
-/// the caller, never a crash.
-struct WireReply {
-    let object: JSONObject?
-    let excerpt: String
-
-    init(_ bytes: [UInt8]) {
-        object = (try? JSONParser().parse(bytes))?.objectValue
+    /// The start of a body, for messages.
+    static func excerpt(_ bytes: [UInt8]) -> String {
+        if bytes.isEmpty { return "(empty body)" }
         let text = String(decoding: bytes.prefix(300), as: UTF8.self)
-        excerpt = bytes.isEmpty ? "(empty body)" : bytes.count > 300 ? text + "…" : text
-    }
-
-    func integer(_ key: String) -> Int64? { object?[key]?.numberValue?.int64Value }
-
-    func string(_ key: String) -> String? { object?[key]?.stringValue }
-
-    /// `{"error":"invalid_events","events":[{"seq":N,"reason":"…"}…]}` → seq → reason.
-    func invalidEvents() -> [Int64: String] {
-        var reasons: [Int64: String] = [:]
-        for entry in object?["events"]?.arrayValue ?? [] {
-            guard let item = entry.objectValue, let seq = item["seq"]?.numberValue?.int64Value else { continue }
-            reasons[seq] = item["reason"]?.stringValue ?? "rejected by the hub (no reason given)"
-        }
-        return reasons
+        return bytes.count > 300 ? text + "…" : text
     }
 }

@@ -1,11 +1,13 @@
 import PlantJournal
+import PlantModel
 import PlantNet
 
 /// What every stream lane of one forwarder shares.
 struct LaneContext: Sendable {
     let settings: ForwarderSettings
     let journal: Journal
-    let body: BatchBody
+    let plant: String
+    let epoch: String
     let tls: TLSClientContext?
     let health: HubHealth
     let bookkeeper: JournalBookkeeper
@@ -16,5 +18,5 @@ struct LaneContext: Sendable {
     let random: @Sendable () -> Double
     let log: ForwarderLogger
     /// Every forwarded stream's backlog, for the body of each batch.
-    let backlog: @Sendable (_ now: Int64) -> [(stream: String, pending: Int64, oldestAgeSeconds: Int64?)]
+    let backlog: @Sendable (_ now: Int64) -> [String: PlantModel.StreamBacklog]
 }

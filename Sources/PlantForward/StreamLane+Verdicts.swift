@@ -1,4 +1,5 @@
 import PlantJournal
+import PlantModel
 
 /// What a lane does with each kind of hub answer (wire protocol v1, DESIGN.md).
 extension StreamLane {
@@ -15,9 +16,9 @@ extension StreamLane {
         case .invalidEvents(let reasons, let detail):
             context.health.answered()
             return invalidEvents(reasons, detail: detail, batch)
-        case .tooLarge:
+        case .tooLarge(let maxBytes):
             context.health.answered()
-            return tooLarge(batch)
+            return tooLarge(batch, hubLimit: maxBytes)
         case .slowDown(let status, let retryAfter):
             context.health.answered()
             var delay = backoff.nextDelay(unit: context.random())
@@ -123,7 +124,7 @@ extension StreamLane {
         return .rewind(to: batch.first, at: nil)
     }
 
-    private func tooLarge(_ batch: PreparedBatch) -> Step {
+    private func tooLarge(_ batch: PreparedBatch, hubLimit: Int64?) -> Step {
         if batch.count == 1 {
             let event = batch.events[0]
             if let step = deadLetter(
@@ -133,15 +134,35 @@ extension StreamLane {
             }
             return .rewind(to: batch.first, at: nil)
         }
-        sizeLimits = BatchReader.Limits(
-            events: max(1, min(sizeLimits.events, batch.count / 2)),
-            bytes: max(1, min(sizeLimits.bytes, batch.eventBytes / 2)))
+        var bytes = min(sizeLimits.bytes, batch.eventBytes / 2)
+        // Leave room for the envelope and backlog under a limit the hub told us.
+        if let hubLimit { bytes = min(bytes, Int(clamping: hubLimit) - 4_096) }
+        sizeLimits = BatchReader.Limits(events: max(1, min(sizeLimits.events, batch.count / 2)), bytes: max(1, bytes))
         reader.setLimits(sizeLimits)
         context.log(ForwarderLogRecord(
             level: .warning, stream: stream,
             message: "hub refused a batch of \(batch.count) events (\(batch.eventBytes) bytes) as too large (413); "
                 + "batches now hold at most \(sizeLimits.events) events / \(sizeLimits.bytes) bytes"))
         return .rewind(to: batch.first, at: nil)
+    }
+
+    /// A stored event the encoder refuses (not a canonical event object) can never be sent:
+    /// dead-letter it like a hub refusal.
+    func unencodable(_ batch: PreparedBatch, _ error: BatchEncodingError) -> Step {
+        switch error {
+        case .notAnEventObject(let seq):
+            guard let event = batch.events.first(where: { $0.seq == seq }) else {
+                halt(because: "\(error)")
+                return .halt
+            }
+            if let step = deadLetter(event, reason: "the journal's bytes for this event are not a canonical event object") {
+                return step
+            }
+            return .rewind(to: batch.first, at: nil)
+        case .nonContiguousSeq:
+            halt(because: "\(error)")
+            return .halt
+        }
     }
 
     // MARK: Helpers
@@ -154,7 +175,13 @@ extension StreamLane {
                 + "without a gap")
             return .halt
         }
-        let tombstone = Tombstone.record(for: event, stream: stream, reason: reason, now: context.clock())
+        let tombstone: JournalRecord
+        do {
+            tombstone = try Tombstone.record(for: event, stream: stream, reason: reason)
+        } catch {
+            halt(because: "cannot make a tombstone for seq \(event.seq): \(error)")
+            return .halt
+        }
         do {
             try context.journal.deadLetter(stream: stream, seq: event.seq, reason: reason, tombstone: tombstone)
         } catch .alreadyDeadLettered {

@@ -1,5 +1,6 @@
 import Foundation
 import PlantJournal
+import PlantModel
 import PlantNet
 
 /// Forwards one stream: its own thread and hub connection, one batch on the wire at a time, the
@@ -15,6 +16,7 @@ final class StreamLane: @unchecked Sendable {
     let figures: BacklogFigures
     let context: LaneContext
     let reader: BatchReader
+    let body: BatchBody
     let condition = NSCondition()
 
     // Under `condition`:
@@ -38,9 +40,10 @@ final class StreamLane: @unchecked Sendable {
     var loggedCondition: String?
     var consecutiveGaps = 0
 
-    init(stream: String, backlog: StreamBacklog?, context: LaneContext) {
+    init(stream: String, backlog: PlantJournal.StreamBacklog?, context: LaneContext) {
         self.stream = stream
         self.context = context
+        body = BatchBody(plant: context.plant, stream: stream, epoch: context.epoch)
         let figures = BacklogFigures(stream: stream, from: backlog)
         self.figures = figures
         let acknowledged = backlog?.acknowledgedSeq ?? 0
@@ -52,7 +55,7 @@ final class StreamLane: @unchecked Sendable {
         let health = context.health
         let log = context.log
         reader = BatchReader(
-            stream: stream, journal: context.journal, body: context.body, figures: figures, from: acknowledged + 1,
+            stream: stream, journal: context.journal, figures: figures, from: acknowledged + 1,
             limits: sizeLimits, recheckInterval: context.settings.idleRecheckInterval
         ) { failure in
             if let failure {
@@ -114,17 +117,24 @@ final class StreamLane: @unchecked Sendable {
                 current = next
             }
             guard let batch = current else { break }
-            let body = BatchBody.complete(batch.envelope, backlog: context.backlog(context.clock()))
-            condition.withLock {
-                lastSentSeq = max(lastSentSeq, batch.last)
-                inFlight = batch.seqs
+            let step: Step
+            do throws(BatchEncodingError) {
+                let encoded = try body.encode(
+                    batch.events, eventBytes: batch.eventBytes, backlog: context.backlog(context.clock()))
+                condition.withLock {
+                    lastSentSeq = max(lastSentSeq, batch.last)
+                    inFlight = batch.seqs
+                }
+                let outcome = client.post(encoded)
+                guard beginHandling() else { break }
+                step = handle(HubVerdict.from(outcome), for: batch)
+                endHandling()
+            } catch {
+                step = unencodable(batch, error)
             }
-            let outcome = client.post(body)
-            guard beginHandling() else { break }
-            let step = handle(HubVerdict.from(outcome), for: batch)
-            endHandling()
             switch step {
             case .next:
+                expectedNext = batch.last + 1
                 current = nil
             case .retry(let at):
                 if let at, !pause(until: at) { break sending }
@@ -223,6 +233,7 @@ final class StreamLane: @unchecked Sendable {
         condition.lock()
         abandoned = true
         while handling { condition.wait() }
+        if case .conflict = state {} else { state = .stopped }
         condition.unlock()
     }
 
@@ -234,13 +245,5 @@ final class StreamLane: @unchecked Sendable {
                 inFlight: inFlight, drainRate: drain.rate(), pending: figures.pending,
                 oldestPendingAgeSeconds: figures.oldestAgeSeconds(now: now), deadLettered: deadLettered)
         }
-    }
-}
-
-extension NSCondition {
-    func withLock<T>(_ body: () throws -> T) rethrows -> T {
-        lock()
-        defer { unlock() }
-        return try body()
     }
 }

@@ -1,33 +1,25 @@
 import PlantJournal
 import PlantModel
 
-/// The record that takes a dead-lettered event's place at its seq, so the stream stays gapless
-/// and the hub learns why an event is missing.
-///
-/// Provisional: PlantModel's `EventID.tombstone(ofID:)` and `dead_lettered` event will replace
-/// this shape once they land, so agent and hub agree on one definition.
+/// The record that takes a dead-lettered event's place at its seq (a `dead_lettered` event from
+/// PlantModel), so the stream stays gapless and the hub learns why an event is missing.
 enum Tombstone {
-    static let eventType = "dead_lettered"
+    static let eventType = EventKind.deadLettered.rawValue
 
-    static func id(of originalID: String) -> String { "tombstone/" + originalID }
-
-    /// A `dead_lettered` event for `event`, rejected for `reason` at `now` (ms since the epoch).
-    static func record(for event: StoredEvent, stream: String, reason: String, now: Int64) -> JournalRecord {
-        let id = id(of: event.id)
-        let occurredAt = Timestamp(millisecondsSinceEpoch: event.occurredAt).description
-        let deadLetteredAt = Timestamp(millisecondsSinceEpoch: now).description
-        let value: JSONValue = [
-            "id": .string(id),
-            "type": .string(eventType),
-            "occurred_at": .string(occurredAt),
-            "data": [
-                "original_id": .string(event.id),
-                "original_type": .string(event.type),
-                "reason": .string(reason),
-                "dead_lettered_at": .string(deadLetteredAt),
-            ],
-        ]
+    /// The tombstone for `event` (seq `event.seq` of `stream`), refused for `reason`. Throws only
+    /// for texts PlantModel refuses (an empty stream name).
+    static func record(for event: StoredEvent, stream: String, reason: String) throws(EventFieldError) -> JournalRecord {
+        // A journaled id is valid unless something else wrote the journal; the stand-in is
+        // printable ASCII without spaces, so always a valid id.
+        let originalID = (try? EventID(event.id)) ?? (try! EventID("invalid-id/seq-\(event.seq)"))
+        let tombstone = DeadLetterTombstone(
+            originalSeq: event.seq, originalID: originalID, originalType: event.type.isEmpty ? "unknown" : event.type,
+            originalStream: stream, reason: reason.isEmpty ? "refused by the hub" : reason)
+        let id = EventID.tombstone(ofID: originalID)
+        let tombstoneEvent = try Event(
+            id: id, occurredAt: Timestamp(millisecondsSinceEpoch: event.occurredAt), payload: .deadLettered(tombstone))
         return JournalRecord(
-            stream: stream, id: id, type: eventType, occurredAt: event.occurredAt, body: JSONWriter.encode(value))
+            stream: stream, id: id.rawValue, type: eventType, occurredAt: event.occurredAt,
+            body: tombstoneEvent.canonicalJSON())
     }
 }
