@@ -161,3 +161,7 @@ extension JSONValue {
 
     var arrayCount: Int? { arrayValue?.count }
 }
+
+enum HTTPClientFactory {
+    static func plain(port: UInt16) throws -> HTTPClient { try HTTPClient(baseURL: "http://127.0.0.1:\(port)") }
+}
