@@ -45,8 +45,12 @@ import Testing
                 let key = "\(confirmation.order) \(confirmation.windowStart.millisecondsSinceEpoch)"
                 perPeriod[key] = try! (perPeriod[key] ?? .zero) + value
             }
-            let expectedPerOrder = (reference.perOrder[tag] ?? [:]).mapValues(reference.quantity).filter { !$0.value.isZero }
-            let expectedPerPeriod = (reference.perPeriod[tag] ?? [:]).mapValues(reference.quantity).filter { !$0.value.isZero }
+            let expectedPerOrder = (reference.perOrder[tag] ?? [:]).mapValues(reference.quantity).filter {
+                !$0.value.isZero
+            }
+            let expectedPerPeriod = (reference.perPeriod[tag] ?? [:]).mapValues(reference.quantity).filter {
+                !$0.value.isZero
+            }
             #expect(perOrder.filter { !$0.value.isZero } == expectedPerOrder, "seed \(seed): \(tag) per order")
             #expect(perPeriod.filter { !$0.value.isZero } == expectedPerPeriod, "seed \(seed): \(tag) per period")
         }
@@ -150,8 +154,9 @@ extension LineAggregator {
     mutating func apply(_ step: FeedStep) -> [AggregatorOutput] {
         switch step {
         case .sample(let tag, let time, let value, let quality):
-            ingest(TelemetrySample(
-                tag: tag, value: value, quality: quality, sourceTime: Timestamp(millisecondsSinceEpoch: time)))
+            ingest(
+                TelemetrySample(
+                    tag: tag, value: value, quality: quality, sourceTime: Timestamp(millisecondsSinceEpoch: time)))
         case .tick(let now):
             tick(now: Timestamp(millisecondsSinceEpoch: now))
         }

@@ -30,7 +30,8 @@ import Testing
             }
             let time = try Timestamp(parsing: fields[0])
             let value: TelemetryValue =
-                fields[2].hasPrefix("\"") ? .string(String(fields[2].dropFirst().dropLast()))
+                fields[2].hasPrefix("\"")
+                ? .string(String(fields[2].dropFirst().dropLast()))
                 : .number(try DecimalNumber(parsing: fields[2]))
             let quality = fields.count > 3 ? SampleQuality(rawValue: fields[3])! : .good
             return ("sample", TelemetrySample(tag: fields[1], value: value, quality: quality, sourceTime: time), time)
@@ -56,10 +57,11 @@ import Testing
                     quality: sample.quality)
             }
         }
-        let rendered = outputs.map { output -> String in
-            if case .note(let note) = output { return "note: \(note)" }
-            return String(decoding: output.event!.canonicalJSON(), as: UTF8.self)
-        }.joined(separator: "\n") + "\n"
+        let rendered =
+            outputs.map { output -> String in
+                if case .note(let note) = output { return "note: \(note)" }
+                return String(decoding: output.event!.canonicalJSON(), as: UTF8.self)
+            }.joined(separator: "\n") + "\n"
         let expectedURL = Self.folder.appendingPathComponent("expected.txt")
         if ProcessInfo.processInfo.environment["PLANTSYNC_UPDATE_GOLDEN"] == "1" {
             try rendered.write(to: expectedURL, atomically: true, encoding: .utf8)

@@ -16,10 +16,11 @@ import Testing
         line.send("scrap", 7, at(14))
         #expect(line.outputs.isEmpty)
         line.send("good", 135, at(16))
-        #expect(line.confirmations.map(\.summary) == [
-            "conf/P100/L3/WO-1/0010/2026-11-23T06:00:00.000Z 06:00:00-06:15:00 good=30 scrap=2 rework=0 PCE"
-                + " run=900s idle=0s down=0s"
-        ])
+        #expect(
+            line.confirmations.map(\.summary) == [
+                "conf/P100/L3/WO-1/0010/2026-11-23T06:00:00.000Z 06:00:00-06:15:00 good=30 scrap=2 rework=0 PCE"
+                    + " run=900s idle=0s down=0s"
+            ])
         let confirmation = line.confirmations[0]
         #expect(confirmation.windowEnd == at(15))
         #expect(confirmation.workCenter == "WC-7")
@@ -39,14 +40,15 @@ import Testing
         line.tick(at(15, 9))
         #expect(line.confirmations.count == 2)
         line.tick(at(15, 10))
-        #expect(line.confirmations.map(\.summary) == [
-            "conf/P100/L3/WO-1/-/2026-11-23T06:00:00.000Z 06:00:00-06:07:00 good=10 scrap=0 rework=0 PCE"
-                + " run=0s idle=0s down=0s",
-            "conf/P100/L3/WO-2/-/2026-11-23T06:00:00.000Z#2 06:07:00-06:12:00 good=15 scrap=0 rework=0 PCE"
-                + " run=0s idle=0s down=0s",
-            "conf/P100/L3/WO-1/-/2026-11-23T06:00:00.000Z#3 06:12:00-06:15:00 good=2 scrap=0 rework=0 PCE"
-                + " run=0s idle=0s down=0s",
-        ])
+        #expect(
+            line.confirmations.map(\.summary) == [
+                "conf/P100/L3/WO-1/-/2026-11-23T06:00:00.000Z 06:00:00-06:07:00 good=10 scrap=0 rework=0 PCE"
+                    + " run=0s idle=0s down=0s",
+                "conf/P100/L3/WO-2/-/2026-11-23T06:00:00.000Z#2 06:07:00-06:12:00 good=15 scrap=0 rework=0 PCE"
+                    + " run=0s idle=0s down=0s",
+                "conf/P100/L3/WO-1/-/2026-11-23T06:00:00.000Z#3 06:12:00-06:15:00 good=2 scrap=0 rework=0 PCE"
+                    + " run=0s idle=0s down=0s",
+            ])
     }
 
     @Test func aDropThatIsNoRolloverIsAResetFlaggedAndLogged() {
@@ -112,12 +114,13 @@ import Testing
         line.tick(at(35))
         line.send("good", 50, at(40))
         line.tick(at(46))
-        #expect(line.confirmations.map(\.summary) == [
-            "conf/P100/L3/WO-1/-/2026-11-23T06:00:00.000Z 06:00:00-06:15:00 good=2 scrap=0 rework=0 PCE"
-                + " run=0s idle=0s down=0s",
-            "conf/P100/L3/WO-1/-/2026-11-23T06:30:00.000Z 06:30:00-06:45:00 good=38 scrap=0 rework=0 PCE"
-                + " run=0s idle=0s down=0s gap=2280s",
-        ])
+        #expect(
+            line.confirmations.map(\.summary) == [
+                "conf/P100/L3/WO-1/-/2026-11-23T06:00:00.000Z 06:00:00-06:15:00 good=2 scrap=0 rework=0 PCE"
+                    + " run=0s idle=0s down=0s",
+                "conf/P100/L3/WO-1/-/2026-11-23T06:30:00.000Z 06:30:00-06:45:00 good=38 scrap=0 rework=0 PCE"
+                    + " run=0s idle=0s down=0s gap=2280s",
+            ])
     }
 
     @Test func stateTimeIsSplitExactlyAtWindowEdgesWithDowntimeByReason() {
@@ -132,17 +135,19 @@ import Testing
         line.send("state", 1, at(20))
         line.send("good", 8, at(25))
         line.tick(at(31))
-        #expect(line.confirmations.map(\.summary) == [
-            "conf/P100/L3/WO-1/-/2026-11-23T06:00:00.000Z 06:00:00-06:15:00 good=5 scrap=0 rework=0 PCE"
-                + " run=600s idle=0s down=300s reasons=E17:180s,E42:120s",
-            "conf/P100/L3/WO-1/-/2026-11-23T06:15:00.000Z 06:15:00-06:30:00 good=3 scrap=0 rework=0 PCE"
-                + " run=600s idle=0s down=300s reasons=E17:300s",
-        ])
-        #expect(line.downtime.map(\.summary) == [
-            "down/P100/L3/2026-11-23T06:10:00.000Z WO-1 E42 120s",
-            "down/P100/L3/2026-11-23T06:12:00.000Z WO-1 E17 180s",
-            "down/P100/L3/2026-11-23T06:15:00.000Z WO-1 E17 300s",
-        ])
+        #expect(
+            line.confirmations.map(\.summary) == [
+                "conf/P100/L3/WO-1/-/2026-11-23T06:00:00.000Z 06:00:00-06:15:00 good=5 scrap=0 rework=0 PCE"
+                    + " run=600s idle=0s down=300s reasons=E17:180s,E42:120s",
+                "conf/P100/L3/WO-1/-/2026-11-23T06:15:00.000Z 06:15:00-06:30:00 good=3 scrap=0 rework=0 PCE"
+                    + " run=600s idle=0s down=300s reasons=E17:300s",
+            ])
+        #expect(
+            line.downtime.map(\.summary) == [
+                "down/P100/L3/2026-11-23T06:10:00.000Z WO-1 E42 120s",
+                "down/P100/L3/2026-11-23T06:12:00.000Z WO-1 E17 180s",
+                "down/P100/L3/2026-11-23T06:15:00.000Z WO-1 E17 300s",
+            ])
     }
 
     @Test func aDownMachineReportsDowntimeInEveryWindowButNoConfirmation() {
@@ -151,11 +156,12 @@ import Testing
         line.send("state", 3, at(0))
         line.tick(at(50))
         #expect(line.confirmations.isEmpty)
-        #expect(line.downtime.map(\.summary) == [
-            "down/P100/L3/2026-11-23T06:00:00.000Z WO-1 unspecified 900s",
-            "down/P100/L3/2026-11-23T06:15:00.000Z WO-1 unspecified 900s",
-            "down/P100/L3/2026-11-23T06:30:00.000Z WO-1 unspecified 900s",
-        ])
+        #expect(
+            line.downtime.map(\.summary) == [
+                "down/P100/L3/2026-11-23T06:00:00.000Z WO-1 unspecified 900s",
+                "down/P100/L3/2026-11-23T06:15:00.000Z WO-1 unspecified 900s",
+                "down/P100/L3/2026-11-23T06:30:00.000Z WO-1 unspecified 900s",
+            ])
     }
 
     @Test func windowsWithoutProductionOrStateChangeEmitNothing() {
@@ -186,15 +192,16 @@ import Testing
         restarted.tick(at(15, 10))
         restarted.send("good", 30, at(17))
         restarted.shutdown(at(20))
-        #expect((line.confirmations + restarted.confirmations).map(\.summary) == [
-            "conf/P100/L3/WO-1/-/2026-11-23T06:00:00.000Z#p1 06:00:00-06:06:00 good=10 scrap=0 rework=0 PCE"
-                + " run=360s idle=0s down=0s partial",
-            // 06:06–06:08 the agent was down: that time is booked to no state.
-            "conf/P100/L3/WO-1/-/2026-11-23T06:00:00.000Z 06:06:00-06:15:00 good=15 scrap=0 rework=0 PCE"
-                + " run=420s idle=0s down=0s",
-            "conf/P100/L3/WO-1/-/2026-11-23T06:15:00.000Z#p1 06:15:00-06:20:00 good=5 scrap=0 rework=0 PCE"
-                + " run=300s idle=0s down=0s partial",
-        ])
+        #expect(
+            (line.confirmations + restarted.confirmations).map(\.summary) == [
+                "conf/P100/L3/WO-1/-/2026-11-23T06:00:00.000Z#p1 06:00:00-06:06:00 good=10 scrap=0 rework=0 PCE"
+                    + " run=360s idle=0s down=0s partial",
+                // 06:06–06:08 the agent was down: that time is booked to no state.
+                "conf/P100/L3/WO-1/-/2026-11-23T06:00:00.000Z 06:06:00-06:15:00 good=15 scrap=0 rework=0 PCE"
+                    + " run=420s idle=0s down=0s",
+                "conf/P100/L3/WO-1/-/2026-11-23T06:15:00.000Z#p1 06:15:00-06:20:00 good=5 scrap=0 rework=0 PCE"
+                    + " run=300s idle=0s down=0s partial",
+            ])
         var excluded = ExclusionCounts()
         excluded.duplicates = 2
         #expect(restarted.notes == [.samplesExcluded(line: "L3", windowStart: at(0), counts: excluded)])
@@ -219,9 +226,10 @@ import Testing
         line.send("good", 1, at(6))
         line.send("good", 3, at(8))
         line.tick(at(16))
-        #expect(line.confirmations.map(\.id.rawValue) == [
-            "conf/P100/L3/WO-1/-/2026-11-23T06:00:00.000Z", "conf/P100/L3/WO-1/-/2026-11-23T06:07:00.000Z",
-        ])
+        #expect(
+            line.confirmations.map(\.id.rawValue) == [
+                "conf/P100/L3/WO-1/-/2026-11-23T06:00:00.000Z", "conf/P100/L3/WO-1/-/2026-11-23T06:07:00.000Z",
+            ])
         #expect(line.confirmations.map(\.windowEnd) == [at(7), at(15)])
     }
 

@@ -57,17 +57,23 @@ import Testing
             """
         let lines = try Self.decode(text).get()
         #expect(lines.count == 2)
-        #expect(lines[0] == LineConfiguration(
-            line: "L3", workCenter: "WC-4711", unit: "PCE", goodCounterTag: "PLC1.L3.Good",
-            scrap: .totalMinusGood(totalTag: "PLC1.L3.Total"), reworkCounterTag: "PLC1.L3.Rework",
-            counterWidth: .bits16, counterScale: DecimalNumber("0.5")!, maxRolloverStep: 2000,
-            machineState: MachineStateSource(
-                tag: "PLC1.L3.State", values: ["1": .running, "2": .idle, "3": .down], reasonTag: "PLC1.L3.StopReason"),
-            order: .tags(orderTag: "PLC1.L3.Order", operationTag: "PLC1.L3.Operation"),
-            windowMilliseconds: 900_000, timeZone: .named("Europe/Berlin"), shiftStarts: [360, 840, 1320],
-            latenessMilliseconds: 30_000, gapMilliseconds: 300_000))
-        #expect(lines[1] == LineConfiguration(
-            line: "L4", workCenter: "WC-9", goodCounterTag: "L4.Good", order: .fixed(order: "WO-STANDING", operation: "0010")))
+        #expect(
+            lines[0]
+                == LineConfiguration(
+                    line: "L3", workCenter: "WC-4711", unit: "PCE", goodCounterTag: "PLC1.L3.Good",
+                    scrap: .totalMinusGood(totalTag: "PLC1.L3.Total"), reworkCounterTag: "PLC1.L3.Rework",
+                    counterWidth: .bits16, counterScale: DecimalNumber("0.5")!, maxRolloverStep: 2000,
+                    machineState: MachineStateSource(
+                        tag: "PLC1.L3.State", values: ["1": .running, "2": .idle, "3": .down],
+                        reasonTag: "PLC1.L3.StopReason"),
+                    order: .tags(orderTag: "PLC1.L3.Order", operationTag: "PLC1.L3.Operation"),
+                    windowMilliseconds: 900_000, timeZone: .named("Europe/Berlin"), shiftStarts: [360, 840, 1320],
+                    latenessMilliseconds: 30_000, gapMilliseconds: 300_000))
+        #expect(
+            lines[1]
+                == LineConfiguration(
+                    line: "L4", workCenter: "WC-9", goodCounterTag: "L4.Good",
+                    order: .fixed(order: "WO-STANDING", operation: "0010")))
     }
 
     @Test func everyProblemIsReportedWithItsPlaceAndPath() {

@@ -91,7 +91,8 @@ extension LineConfirmation {
         text += " good=\(good) scrap=\(scrap) rework=\(rework) \(unit)"
         text += " run=\(runningMilliseconds / 1000)s idle=\(idleMilliseconds / 1000)s down=\(downMilliseconds / 1000)s"
         if !downtimeByReason.isEmpty {
-            text += " reasons=" + downtimeByReason.map { "\($0.reason):\($0.milliseconds / 1000)s" }.joined(separator: ",")
+            text +=
+                " reasons=" + downtimeByReason.map { "\($0.reason):\($0.milliseconds / 1000)s" }.joined(separator: ",")
         }
         if !final { text += " partial" }
         if counterReset { text += " reset=" + counterResetTags.joined(separator: ",") }

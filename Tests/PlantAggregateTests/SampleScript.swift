@@ -48,7 +48,9 @@ struct FeedScript {
         var counters: [String: UInt64] = [:]
         for tag in ["good", "scrap", "rework"] {
             // Start some counters close to the top so rollovers happen at every width.
-            counters[tag] = Bool.random(using: &random) ? mask - UInt64.random(in: 0...500, using: &random)
+            counters[tag] =
+                Bool.random(using: &random)
+                ? mask - UInt64.random(in: 0...500, using: &random)
                 : UInt64.random(in: 0...1000, using: &random)
         }
         var sent: [String: [FeedStep]] = [:]
@@ -60,7 +62,9 @@ struct FeedScript {
         }
         for _ in 0..<count {
             let roll = Int.random(in: 0..<1000, using: &random)
-            time += roll < 8 ? Int64.random(in: 300_000...5_400_000, using: &random)  // a gap
+            time +=
+                roll < 8
+                ? Int64.random(in: 300_000...5_400_000, using: &random)  // a gap
                 : Int64.random(in: 1...90_000, using: &random)
             var emitted: FeedStep
             switch roll {

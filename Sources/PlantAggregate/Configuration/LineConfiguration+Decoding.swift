@@ -54,7 +54,8 @@ extension LineConfiguration {
         let scale = counters.optional("scale", Self.scaleConversion, default: DecimalNumber(1))
         let maxStep = counters.optional("max_rollover_step", .integer(in: 1...Int.max)).map { UInt64($0) }
         if let maxStep, maxStep > width.mask {
-            counters.report("expected at most \(width.mask) for a \(width.rawValue)-bit counter", at: "max_rollover_step")
+            counters.report(
+                "expected at most \(width.mask) for a \(width.rawValue)-bit counter", at: "max_rollover_step")
         }
 
         let stateMap = map.section("state")
@@ -83,16 +84,19 @@ extension LineConfiguration {
             switch (orderTag, fixedOrder) {
             case (let tag?, nil):
                 if fixedOperation != nil {
-                    orderMap.report("\"operation\" goes with \"fixed\"; with \"tag\" use \"operation_tag\"", at: "operation")
+                    orderMap.report(
+                        "\"operation\" goes with \"fixed\"; with \"tag\" use \"operation_tag\"", at: "operation")
                 }
                 order = .tags(orderTag: tag, operationTag: operationTag)
             case (nil, let fixed?):
                 if operationTag != nil {
-                    orderMap.report("\"operation_tag\" goes with \"tag\"; with \"fixed\" use \"operation\"", at: "operation_tag")
+                    orderMap.report(
+                        "\"operation_tag\" goes with \"tag\"; with \"fixed\" use \"operation\"", at: "operation_tag")
                 }
                 order = .fixed(order: fixed, operation: fixedOperation)
             case (.some, .some):
-                orderMap.report("give either \"tag\" (the order comes from the line) or \"fixed\", not both", at: "fixed")
+                orderMap.report(
+                    "give either \"tag\" (the order comes from the line) or \"fixed\", not both", at: "fixed")
             case (nil, nil):
                 if !orderMap.contains("tag") && !orderMap.contains("fixed") {
                     orderMap.report("expected \"tag\" (the order tag) or \"fixed\" (an order for lines without one)")
@@ -103,8 +107,9 @@ extension LineConfiguration {
         let window = map.optional("window", .duration(in: .seconds(1)...(.seconds(86_400))), default: .seconds(900))
         let windowMilliseconds = Self.milliseconds(window)
         if 86_400_000 % windowMilliseconds != 0 {
-            map.report("expected a window that divides a day (e.g. 5m, 15m, 1h, 8h), so windows align to midnight",
-                       at: "window")
+            map.report(
+                "expected a window that divides a day (e.g. 5m, 15m, 1h, 8h), so windows align to midnight",
+                at: "window")
         }
         let timeZone = map.optional("time_zone", Self.timeZoneConversion, default: .utc)
         let shifts = map.list("shifts", of: Self.timeOfDayConversion)
@@ -162,7 +167,8 @@ extension LineConfiguration {
         if let sign = text.first, sign == "+" || sign == "-" {
             let parts = text.dropFirst().split(separator: ":", omittingEmptySubsequences: false)
             guard parts.count == 2, parts[0].count == 2, parts[1].count == 2,
-                let hours = Int(parts[0]), let minutes = Int(parts[1]), (0...14).contains(hours), (0...59).contains(minutes)
+                let hours = Int(parts[0]), let minutes = Int(parts[1]), (0...14).contains(hours),
+                (0...59).contains(minutes)
             else { return nil }
             let seconds = (hours * 60 + minutes) * 60
             return .fixed(offsetSeconds: sign == "-" ? -seconds : seconds)

@@ -68,7 +68,8 @@ public struct LineConfirmation: Sendable, Hashable {
         let payload = ProductionConfirmation(
             plant: plant, line: line, workCenter: workCenter, order: order, operation: operation, yield: good,
             scrap: scrap, rework: rework, unit: unit, runtimeMilliseconds: runningMilliseconds,
-            downtimeMilliseconds: Dictionary(uniqueKeysWithValues: downtimeByReason.map { ($0.reason, $0.milliseconds) }),
+            downtimeMilliseconds: Dictionary(
+                uniqueKeysWithValues: downtimeByReason.map { ($0.reason, $0.milliseconds) }),
             windowStart: windowStart, windowEnd: windowEnd, isFinal: final, counterReset: counterReset,
             gapBridgedMilliseconds: gapMilliseconds > 0 ? gapMilliseconds : nil, part: part > 1 ? part : nil)
         return try Event(id: id, occurredAt: to, payload: .productionConfirmation(payload))

@@ -58,7 +58,9 @@ struct StateReader {
         var shift: UInt64 = 0
         while true {
             let b = try byte()
-            guard shift < 64, shift < 63 || b <= 1 else { throw .invalid(offset: start, expected: "a varint of at most 64 bits") }
+            guard shift < 64, shift < 63 || b <= 1 else {
+                throw .invalid(offset: start, expected: "a varint of at most 64 bits")
+            }
             value |= UInt64(b & 0x7F) << shift
             if b < 0x80 { return value }
             shift += 7
