@@ -175,6 +175,21 @@ import Testing
         #expect(try DecimalNumber(parsing: "1.50").hashValue == DecimalNumber(parsing: "1.5").hashValue)
     }
 
+    @Test func canonicalShapeCheckAgreesWithDescription() {
+        let texts = ["0", "-0", "00", "0.0", "0.5", "-0.5", "1", "10", "10.50", "10.05", "01.5", "1.", ".5", "1e3", "-",
+                     "", "12.5", "-12.5", "9223372036854775807", "-922337203685477580.8", "1.000000000000000001"]
+        for text in texts {
+            let viaDescription = (try? DecimalNumber(parsing: text))?.description == text
+            #expect(DecimalNumber.isCanonical(text) == viaDescription, "\(text)")
+        }
+        var random = SeededRandom(seed: 42)
+        for _ in 0..<500 {
+            let value = try! DecimalNumber(significand: .random(in: .min ... .max, using: &random),
+                                           scale: .random(in: 0...18, using: &random))
+            #expect(DecimalNumber.isCanonical(value.description))
+        }
+    }
+
     @Test func constructorsValidateScale() throws {
         #expect(try DecimalNumber(significand: 1500, scale: 3).description == "1.5")
         #expect(throws: DecimalError.scaleOutOfRange(19)) { try DecimalNumber(significand: 1, scale: 19) }

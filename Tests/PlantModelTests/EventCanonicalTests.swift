@@ -50,6 +50,16 @@ import Testing
         #expect(StreamName.priority(of: StreamName.telemetry) < StreamName.priority(of: StreamName.inventory))
     }
 
+    @Test func fieldNameListsAreSortedByUTF8ForTheMergeWalk() {
+        let lists = [Event.fieldNames, ProductionConfirmation.fieldNames, Downtime.fieldNames,
+                     InventoryMovement.fieldNames, QualityHold.fieldNames, DeadLetterTombstone.fieldNames,
+                     BatchRequest.fieldNames]
+        for list in lists {
+            #expect(list == list.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
+            #expect(Set(list).count == list.count)
+        }
+    }
+
     @Test func gs1CheckDigits() {
         #expect(GS1CheckDigit.isValidGTIN("04012345678901"))
         #expect(GS1CheckDigit.isValidGTIN("4006381333931"))

@@ -137,6 +137,30 @@ extension DecimalNumber {
     }
 }
 
+extension DecimalNumber {
+    /// True when `text` has the canonical shape `description` produces: `-?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?`,
+    /// not "-0". (Range is checked by parsing; a parsed value with this shape prints as exactly `text`.)
+    static func isCanonical(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            var i = 0
+            let count = bytes.count
+            if i < count && bytes[i] == UInt8(ascii: "-") { i += 1 }
+            let integerStart = i
+            while i < count && isDigit(bytes[i]) { i += 1 }
+            let integerDigits = i - integerStart
+            guard integerDigits > 0, integerDigits == 1 || bytes[integerStart] != UInt8(ascii: "0") else { return false }
+            if i == count {
+                return !(integerStart == 1 && integerDigits == 1 && bytes[1] == UInt8(ascii: "0"))  // "-0"
+            }
+            guard bytes[i] == UInt8(ascii: "."), i + 1 < count else { return false }
+            i += 1
+            while i < count && isDigit(bytes[i]) { i += 1 }
+            return i == count && bytes[count - 1] != UInt8(ascii: "0")
+        }
+    }
+}
+
 /// 10^0 ... 10^19 as UInt64.
 let powersOfTen10to19: [UInt64] = {
     var table: [UInt64] = [1]

@@ -7,12 +7,16 @@ public struct EventID: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// Validates an id received from elsewhere (the journal, the wire).
     public init(_ rawValue: String) throws(EventIDError) {
-        let utf8 = rawValue.utf8
-        guard !utf8.isEmpty else { throw .empty }
-        guard utf8.count <= Self.maxLength else { throw .tooLong(length: utf8.count) }
-        for (offset, byte) in utf8.enumerated() where byte < 0x21 || byte > 0x7E {
-            throw .invalidCharacter(offset: offset, byte: byte)
+        var text = rawValue
+        let invalid: EventIDError? = text.withUTF8 { bytes in
+            guard !bytes.isEmpty else { return .empty }
+            guard bytes.count <= Self.maxLength else { return .tooLong(length: bytes.count) }
+            for offset in 0..<bytes.count where bytes[offset] &- 0x21 > 0x7E - 0x21 {
+                return .invalidCharacter(offset: offset, byte: bytes[offset])
+            }
+            return nil
         }
+        if let invalid { throw invalid }
         self.rawValue = rawValue
     }
 

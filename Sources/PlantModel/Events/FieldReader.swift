@@ -5,14 +5,25 @@ struct FieldReader {
     let object: JSONObject
     let path: String
 
-    /// `fields` is the complete set of allowed names, sorted (they appear in that order in messages).
+    /// `fields` is the complete set of allowed names, sorted by UTF-8 bytes (they appear in that order in
+    /// messages). Members are sorted too, so one merge walk finds the first unknown member.
     init(_ value: JSONValue, path: String, fields: [String]) throws(EventFieldError) {
         guard case .object(let object) = value else {
             throw EventFieldError(path: path, message: "expected an object, found \(value.typeName)")
         }
-        for member in object where !fields.contains(member.key) {
-            throw EventFieldError(path: Self.join(path, member.key),
-                                  message: "unknown field; expected one of \(fields.joined(separator: ", "))")
+        var next = 0
+        for member in object {
+            var order = 1
+            while next < fields.count {
+                order = compareUTF8(member.key, fields[next])
+                if order <= 0 { break }
+                next += 1
+            }
+            guard order == 0 else {
+                throw EventFieldError(path: Self.join(path, member.key),
+                                      message: "unknown field; expected one of \(fields.joined(separator: ", "))")
+            }
+            next += 1
         }
         self.object = object
         self.path = path
@@ -39,8 +50,8 @@ struct FieldReader {
         return value
     }
 
-    func required(_ key: String, _ expected: String) throws(EventFieldError) -> JSONValue {
-        guard let value = value(key) else { throw fail(key, "missing required field; expected \(expected)") }
+    func required(_ key: String, _ expected: @autoclosure () -> String) throws(EventFieldError) -> JSONValue {
+        guard let value = value(key) else { throw fail(key, "missing required field; expected \(expected())") }
         return value
     }
 
@@ -107,7 +118,7 @@ struct FieldReader {
         } catch {
             throw fail(key, error.description)
         }
-        guard decimal.description == text else {
+        guard DecimalNumber.isCanonical(text) else {
             throw fail(key, "expected a canonical decimal (no exponent, no leading or trailing zeros) "
                 + "\"\(decimal)\", found \"\(text)\"")
         }
@@ -131,7 +142,7 @@ struct FieldReader {
         } catch {
             try fail(error.description)
         }
-        guard timestamp.description == text else {
+        guard Timestamp.isCanonicalShape(text) else {
             try fail("expected the canonical UTC form \"\(timestamp)\", found \"\(text)\"")
         }
         return timestamp
@@ -147,7 +158,7 @@ struct FieldReader {
         guard case .number(let number) = value else {
             throw EventFieldError(path: fullPath, message: "\(expected), found \(value.typeName)")
         }
-        guard let decimal = try? number.decimalValue(), decimal.description == number.text, !decimal.isNegative,
+        guard let decimal = try? number.decimalValue(), DecimalNumber.isCanonical(number.text), !decimal.isNegative,
               decimal.scale <= 3, let milliseconds = try? decimal.multiplied(by: 1000).int64Value
         else {
             throw EventFieldError(path: fullPath, message: "\(expected) in canonical form, found \(number.text)")
@@ -175,11 +186,11 @@ struct FieldReader {
     func enumeration<Value: RawRepresentable & CaseIterable>(
         _ key: String, _ type: Value.Type
     ) throws(EventFieldError) -> Value where Value.RawValue == String {
-        let names = Value.allCases.map(\.rawValue).sorted().joined(separator: ", ")
-        let value = try required(key, "one of \(names)")
+        func names() -> String { Value.allCases.map(\.rawValue).sorted().joined(separator: ", ") }
+        let value = try required(key, "one of \(names())")
         guard case .string(let text) = value, let result = Value(rawValue: text) else {
             let found = value.stringValue.map { "\"\($0)\"" } ?? value.typeName
-            throw fail(key, "expected one of \(names), found \(found)")
+            throw fail(key, "expected one of \(names()), found \(found)")
         }
         return result
     }

@@ -13,6 +13,16 @@ extension Timestamp {
         try parseResult(bytes).get()
     }
 
+    /// For text that parses: true when it is in the canonical form `description` produces
+    /// (`YYYY-MM-DDTHH:MM:SS.mmmZ`, uppercase T and Z, exactly 3 fractional digits).
+    static func isCanonicalShape(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            bytes.count == 24 && bytes[10] == UInt8(ascii: "T") && bytes[19] == UInt8(ascii: ".")
+                && bytes[23] == UInt8(ascii: "Z")
+        }
+    }
+
     static func parseResult(_ bytes: UnsafeRawBufferPointer) -> Result<Timestamp, TimestampError> {
         var reader = TimestampReader(bytes: bytes)
         do throws(TimestampError) {
