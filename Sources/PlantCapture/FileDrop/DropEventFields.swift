@@ -1,0 +1,73 @@
+/// The event a drop folder's rows become (`event:`).
+public enum DropEventType: String, Sendable, Hashable, CaseIterable {
+    case inventoryMovement = "inventory_movement"
+    case productionConfirmation = "production_confirmation"
+    case qualityHold = "quality_hold"
+
+    /// The event fields `columns:` may map for this type, in the order the README lists them.
+    public var fields: [DropField] {
+        switch self {
+        case .inventoryMovement:
+            [.occurredAt, .kind, .plant, .item, .gtin, .lot, .serial, .sscc, .quantity, .unit, .fromLocation,
+             .toLocation, .order, .station]
+        case .qualityHold:
+            [.occurredAt, .plant, .item, .gtin, .lot, .sscc, .location, .quantity, .unit, .reason, .station]
+        case .productionConfirmation:
+            [.occurredAt, .plant, .line, .workCenter, .order, .operation, .yield, .scrap, .rework, .unit,
+             .runtime, .windowStart, .windowEnd, .final]
+        }
+    }
+
+    /// Fields every configuration of this type must map (the rest are optional or have defaults).
+    public var requiredFields: [DropField] {
+        switch self {
+        case .inventoryMovement: [.occurredAt, .kind, .plant]
+        case .qualityHold: [.occurredAt, .plant, .reason]
+        case .productionConfirmation: [.plant, .line, .order, .operation, .yield, .windowStart, .windowEnd]
+        }
+    }
+}
+
+/// One event field a column (or constant) can feed. The raw value is the key under `columns:`.
+public enum DropField: String, Sendable, Hashable, CaseIterable {
+    case occurredAt = "occurred_at"
+    case kind, plant, item, gtin, lot, serial, sscc, quantity, unit
+    case fromLocation = "from_location"
+    case toLocation = "to_location"
+    case order, station, location, reason, line
+    case workCenter = "work_center"
+    case operation, yield, scrap, rework
+    case runtime = "runtime_s"
+    case windowStart = "window_start"
+    case windowEnd = "window_end"
+    case final
+
+    /// Position in per-record lookup tables.
+    var slot: Int { Self.slots[self]! }
+
+    private static let slots: [DropField: Int] = Dictionary(
+        uniqueKeysWithValues: allCases.enumerated().map { ($0.element, $0.offset) })
+}
+
+/// Where a field's value comes from: a column of the file (a CSV header name, a JSON key) or a constant
+/// written in the configuration as `=value` (`plant: "=P100"`).
+public enum DropFieldSource: Sendable, Hashable, CustomStringConvertible {
+    case column(String)
+    case constant(String)
+
+    /// `=P100` is the constant "P100" (everything after the first `=`); anything else names a column.
+    public init(_ text: String) {
+        if text.hasPrefix("=") {
+            self = .constant(String(text.dropFirst()))
+        } else {
+            self = .column(text)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .column(let name): "column \"\(name)\""
+        case .constant(let value): "constant \"\(value)\""
+        }
+    }
+}
