@@ -2,7 +2,9 @@ import PlantConfig
 
 /// Every input type the agent knows, listed explicitly: adding an adapter is one line here.
 public enum InputRegistry {
-    public static let types: [InputType] = []
+    public static let types: [InputType] = [
+        TelemetryFeed.inputType,
+    ]
 
     /// The settings decoders keyed by `type:`, for `AgentConfiguration.load`.
     public static var decoders: [String: InputSettingsDecoder] {
