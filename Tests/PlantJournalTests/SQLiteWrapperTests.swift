@@ -35,6 +35,14 @@ import Testing
         #expect(try select.step() == false)
     }
 
+    @Test func bindsAndReadsDoubles() throws {
+        let db = try Connection(path: ":memory:")
+        let select = try db.prepare("SELECT ?1 * 2")
+        select.bind(1.25, at: 1)
+        #expect(try select.step())
+        #expect(select.double(at: 0) == 2.5)
+    }
+
     @Test func errorsCarryCodeMessageAndSQLButNotValues() throws {
         let db = try Connection(path: ":memory:")
         try db.execute("CREATE TABLE t (k TEXT UNIQUE)")

@@ -50,6 +50,10 @@ public final class Statement {
         }
     }
 
+    public func bind(_ value: Double, at index: Int) {
+        sqlite3_bind_double(handle, Int32(index), value)
+    }
+
     public func bindNull(at index: Int) {
         sqlite3_bind_null(handle, Int32(index))
     }
@@ -101,6 +105,8 @@ public final class Statement {
     public func int64(at index: Int) -> Int64 { sqlite3_column_int64(handle, Int32(index)) }
 
     public func int(at index: Int) -> Int { Int(sqlite3_column_int64(handle, Int32(index))) }
+
+    public func double(at index: Int) -> Double { sqlite3_column_double(handle, Int32(index)) }
 
     public func optionalInt64(at index: Int) -> Int64? { isNull(at: index) ? nil : int64(at: index) }
 
