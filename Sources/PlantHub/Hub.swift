@@ -76,8 +76,8 @@ public final class Hub: Sendable {
     /// store. Safe to call more than once.
     public func stop(gracePeriod: Duration = .seconds(5)) {
         server.stop(gracePeriod: gracePeriod)
+        reader.close()  // before the writer closes, so the last close can remove the WAL
         committer.stop()
-        reader.close()
     }
 
     /// Batches waiting for or in a commit.
