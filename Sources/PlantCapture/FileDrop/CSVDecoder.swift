@@ -127,15 +127,15 @@ public struct CSVDecoder: Sendable {
         offset += 1
         if byte == Self.lf { line += 1 }
         if case .skipping(let reason) = state {
-            if raw.count < FileRecordRejection.rawLimit && byte != Self.lf { raw.append(byte) }
+            if raw.count < FileRecordRejection.rawLimit { raw.append(byte) }
             return byte == Self.lf ? finishRejection(reason) : nil
         }
         recordBytes += 1
+        raw.append(byte)
         if recordBytes > maxRecordBytes {
             state = .skipping(.tooLong(limit: maxRecordBytes))
             return byte == Self.lf ? finishRejection(.tooLong(limit: maxRecordBytes)) : nil
         }
-        if byte != Self.lf { raw.append(byte) }
         switch state {
         case .fieldStart:
             if byte == Self.quote {
@@ -202,7 +202,6 @@ public struct CSVDecoder: Sendable {
 
     /// A line ended outside quotes: a record, unless the line was blank.
     private mutating func endLine() -> FileRecordItem? {
-        if raw.last == Self.cr { raw.removeLast() }
         if fieldEnds.isEmpty && fieldBytes.isEmpty && !quotedField {
             reset()
             return nil
@@ -210,7 +209,14 @@ public struct CSVDecoder: Sendable {
         return finishRecord()
     }
 
+    /// The record's bytes without its line ending.
+    private mutating func trimLineEnd() {
+        if raw.last == Self.lf { raw.removeLast() }
+        if raw.last == Self.cr { raw.removeLast() }
+    }
+
     private mutating func finishRecord() -> FileRecordItem {
+        trimLineEnd()
         endField()
         var fields: [String] = []
         fields.reserveCapacity(fieldEnds.count)
@@ -239,6 +245,7 @@ public struct CSVDecoder: Sendable {
     }
 
     private mutating func finishRejection(_ reason: FileRecordRejection.Reason) -> FileRecordItem {
+        trimLineEnd()
         let rejection = FileRecordRejection(reason: reason, line: recordLine, endOffset: offset, raw: raw)
         reset()
         return .rejected(rejection)

@@ -8,7 +8,7 @@ extension FileDrop.Configuration {
         let directory = map.required("directory", .absolutePath)
         let format = map.optional("format", .word(Format.self), default: .csv)
         let event = map.required("event", .word(DropEventType.self))
-        let columns = Self.decodeColumns(map.section("columns", required: true), event: event)
+        let decodedColumns = Self.decodeColumns(map.section("columns", required: true), event: event)
         let delimiter = map.optional("delimiter", .delimiter)
         let decimalComma = map.optional("decimal_comma", .boolean, default: false)
         let timestampFormat = map.optional("timestamp_format", .timestampFormat, default: .rfc3339)
@@ -28,36 +28,43 @@ extension FileDrop.Configuration {
         let chunkRows = map.optional("chunk_rows", .integer(in: 1...100_000), default: 5_000)
 
         if format == .jsonl, delimiter != nil {
-            map.report("delimiter applies to format csv only", at: "delimiter")
+            map.report("applies to format csv only", at: "delimiter")
         }
         if format == .csv, decimalComma, (delimiter ?? UInt8(ascii: ",")) == UInt8(ascii: ",") {
             map.report(
-                "decimal_comma: true needs a delimiter other than \",\" (\";\" is usual), or every unquoted "
+                "true needs a delimiter other than \",\" (\";\" is usual), or every unquoted "
                     + "quantity splits in two", at: "decimal_comma")
         }
         if utcOffset != nil, !timestampFormat.isPattern {
             map.report(
-                "utc_offset applies to a timestamp_format pattern only; rfc3339 times carry their own offset "
+                "applies to a timestamp_format pattern only; rfc3339 times carry their own offset "
                     + "and epoch times are UTC", at: "utc_offset")
         }
         if let directory {
             let archive = archiveDirectory ?? Self.join(directory, "archive")
             let quarantine = quarantineDirectory ?? Self.join(directory, "quarantine")
             if Self.sameDirectory(archive, directory) {
-                map.report("archive_dir must differ from directory, or archived files would be taken again",
+                map.report("must differ from directory, or archived files would be taken again",
                            at: "archive_dir")
             }
             if Self.sameDirectory(quarantine, directory) {
-                map.report("quarantine_dir must differ from directory, or quarantined files would be taken again",
+                map.report("must differ from directory, or quarantined files would be taken again",
                            at: "quarantine_dir")
             }
             if Self.sameDirectory(archive, quarantine) {
-                map.report("quarantine_dir must differ from archive_dir", at: "quarantine_dir")
+                map.report("must differ from archive_dir", at: "quarantine_dir")
             }
         }
-        guard let directory, let event, let columns else { return nil }
+        if event == .productionConfirmation, let decodedColumns, decodedColumns.columns[.unit] == nil,
+            defaultUnit == nil
+        {
+            map.report(
+                "event production_confirmation needs a unit: map columns.unit or set default_unit",
+                at: "default_unit")
+        }
+        guard let directory, let event, let decodedColumns, decodedColumns.complete else { return nil }
         self.init(
-            directory: directory, format: format, event: event, columns: columns,
+            directory: directory, format: format, event: event, columns: decodedColumns.columns,
             delimiter: delimiter ?? UInt8(ascii: ","), decimalComma: decimalComma, timestampFormat: timestampFormat,
             utcOffsetMinutes: utcOffset ?? 0, defaultUnit: defaultUnit, units: units, settleTime: settleTime,
             pollInterval: pollInterval, requireDoneMarker: requireDoneMarker, pattern: pattern,
@@ -65,8 +72,11 @@ extension FileDrop.Configuration {
             quarantineDirectory: quarantineDirectory, chunkRows: chunkRows)
     }
 
-    /// Field → source for the fields of `event`; other keys are reported as unknown by the map.
-    private static func decodeColumns(_ map: ConfigMap, event: DropEventType?) -> [DropField: DropFieldSource]? {
+    /// Field → source for the fields of `event` (other keys are reported as unknown by the map), and
+    /// whether every mapping was usable; nil when there is no columns map to speak of.
+    private static func decodeColumns(
+        _ map: ConfigMap, event: DropEventType?
+    ) -> (columns: [DropField: DropFieldSource], complete: Bool)? {
         guard let event else {
             map.ignoreRemainingKeys()  // the event type was reported; which fields are valid is unknown
             return nil
@@ -96,7 +106,7 @@ extension FileDrop.Configuration {
                 at: DropField.kind.rawValue)
             complete = false
         }
-        return complete ? columns : nil
+        return (columns, complete)
     }
 
     private static func decodeUnits(_ map: ConfigMap) -> [String: String] {
