@@ -40,7 +40,8 @@ let package = Package(
         .testTarget(name: "PlantJournalTests", dependencies: ["PlantJournal", "PlantModel"]),
         .testTarget(name: "PlantNetTests", dependencies: ["PlantNet"]),
         .testTarget(name: "PlantCaptureTests", dependencies: ["PlantCapture", "PlantModel", "PlantConfig"]),
-        .testTarget(name: "PlantAggregateTests", dependencies: ["PlantAggregate", "PlantModel", "PlantConfig"]),
+        .testTarget(
+            name: "PlantAggregateTests", dependencies: ["PlantAggregate", "PlantModel", "PlantConfig"], exclude: ["Fixtures"]),
         .testTarget(name: "PlantForwardTests", dependencies: ["PlantForward", "PlantJournal", "PlantModel", "PlantNet"]),
         .testTarget(name: "PlantHubTests", dependencies: ["PlantHub", "PlantModel", "PlantNet", "PlantJournal", "PlantConfig"]),
         .testTarget(name: "PlantAgentTests", dependencies: ["PlantAgent", "PlantModel", "PlantConfig"]),

@@ -1,4 +1,4 @@
-import PlantCapture
+import PlantAgent
 import PlantConfig
 
 extension Command {
@@ -18,7 +18,7 @@ extension Command {
             if options.has("--hub") || name.hasPrefix("hub") {
                 return report(path, HubConfiguration.load(path: path)) { "hub listening on \($0.listen)" }
             }
-            return report(path, AgentConfiguration.load(path: path, inputDecoders: InputRegistry.decoders)) {
+            return report(path, AgentConfigurationLoader.load(path: path)) {
                 "plant \($0.plant), \($0.inputs.count) input(s), hub \($0.hub.url)"
             }
         })

@@ -26,7 +26,7 @@ extension Command {
                 dataDirectory = directory
             } else {
                 let path = options.value("--config") ?? "/etc/plantsync/agent.yaml"
-                switch AgentConfiguration.load(path: path, inputDecoders: InputRegistry.decoders) {
+                switch AgentConfigurationLoader.load(path: path) {
                 case .success(let configuration): dataDirectory = configuration.dataDirectory
                 case .failure(let errors):
                     writeError(errors.description)

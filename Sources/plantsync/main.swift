@@ -4,6 +4,7 @@ import Foundation
 let version = "0.1.0"
 
 let commands: [Command] = [
+    .agent,
     .status,
     .checkConfig,
     .decodeScan,

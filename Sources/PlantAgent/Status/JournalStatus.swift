@@ -6,7 +6,7 @@ import PlantModel
 public struct JournalStatus: Sendable {
     public var path: String
     public var epoch: String
-    public var streams: [StreamBacklog]
+    public var streams: [PlantJournal.StreamBacklog]
     public var deadLetters: Int64
     public var quarantined: Int64
     /// When the figures were read, ms since the Unix epoch.
@@ -50,13 +50,13 @@ public struct JournalStatus: Sendable {
     public var text: String {
         var rows = [["STREAM", "PENDING", "BYTES", "OLDEST", "LAST SEQ", "ACKED", "ACKED AT", "DEAD"]]
         for stream in streams {
-            rows.append([
-                stream.stream, String(stream.pendingCount), StatusFormat.bytes(stream.pendingBytes),
-                stream.oldestPendingAge(now: readAt).map { StatusFormat.age(milliseconds: $0) } ?? "-",
-                String(stream.lastSeq), String(stream.acknowledgedSeq),
-                stream.acknowledgedAt.map { Timestamp(millisecondsSinceEpoch: $0).description } ?? "never",
-                String(stream.deadLetterCount),
-            ])
+            let age: String = stream.oldestPendingAge(now: readAt).map { StatusFormat.age(milliseconds: $0) } ?? "-"
+            let ackedAt: String = stream.acknowledgedAt.map { Timestamp(millisecondsSinceEpoch: $0).description } ?? "never"
+            let row: [String] = [
+                stream.stream, String(stream.pendingCount), StatusFormat.bytes(stream.pendingBytes), age,
+                String(stream.lastSeq), String(stream.acknowledgedSeq), ackedAt, String(stream.deadLetterCount),
+            ]
+            rows.append(row)
         }
         var lines = ["journal \(path) (epoch \(epoch))"]
         if streams.isEmpty {

@@ -1,3 +1,7 @@
+/// Decodes one top-level section owned by another module (e.g. the aggregator's `lines:`) from the
+/// root map: it asks for its own key, records every problem in the map, and returns nil when unusable.
+public typealias SectionDecoder = @Sendable (ConfigMap) -> (any Sendable)?
+
 /// Everything an agent is configured with (`/etc/plantsync/agent.yaml`). See `Config/agent.yaml`
 /// for every setting with its default.
 public struct AgentConfiguration: Sendable {
@@ -17,6 +21,9 @@ public struct AgentConfiguration: Sendable {
     public var hub: AgentHubSettings
     public var status: StatusSettings
     public var inputs: [InputSection]
+    /// Top-level sections owned by other modules (the aggregator's `lines:`), as their decoders
+    /// returned them, keyed like `sectionDecoders`.
+    public var sections: [String: any Sendable] = [:]
 
     public init(
         plant: String, dataDirectory: String = AgentConfiguration.defaultDataDirectory,
@@ -46,10 +53,11 @@ public struct AgentConfiguration: Sendable {
         path: String,
         environment: [String: String] = ProcessEnvironment.variables,
         inputDecoders: [String: InputSettingsDecoder],
+        sectionDecoders: [String: SectionDecoder] = [:],
         files: any ConfigFileReader = SystemConfigFiles()
     ) -> Result<AgentConfiguration, ConfigErrors> {
         ConfigMap.decode(path: path, environment: environment, files: files) {
-            AgentConfiguration($0, inputDecoders: inputDecoders)
+            AgentConfiguration($0, inputDecoders: inputDecoders, sectionDecoders: sectionDecoders)
         }
     }
 
@@ -59,15 +67,18 @@ public struct AgentConfiguration: Sendable {
         file: String,
         environment: [String: String] = ProcessEnvironment.variables,
         inputDecoders: [String: InputSettingsDecoder],
+        sectionDecoders: [String: SectionDecoder] = [:],
         files: any ConfigFileReader = SystemConfigFiles()
     ) -> Result<AgentConfiguration, ConfigErrors> {
         ConfigMap.decode(text: text, file: file, environment: environment, files: files) {
-            AgentConfiguration($0, inputDecoders: inputDecoders)
+            AgentConfiguration($0, inputDecoders: inputDecoders, sectionDecoders: sectionDecoders)
         }
     }
 
     /// Decodes the top-level map; nil (with every problem recorded in `map`) when unusable.
-    public init?(_ map: ConfigMap, inputDecoders: [String: InputSettingsDecoder]) {
+    public init?(
+        _ map: ConfigMap, inputDecoders: [String: InputSettingsDecoder], sectionDecoders: [String: SectionDecoder] = [:]
+    ) {
         let plant = map.required("plant", .identifier(maxLength: 32))
         dataDirectory = map.optional("data_dir", .absolutePath, default: Self.defaultDataDirectory)
         durability = map.optional("durability", .word(), default: .full)
@@ -79,7 +90,11 @@ public struct AgentConfiguration: Sendable {
         let hub = AgentHubSettings(map.section("hub", required: true))
         status = StatusSettings(map.section("status"))
         let inputs = InputSections.decode(map, decoders: inputDecoders)
-        guard let plant, let hub, let inputs else { return nil }
+        var sectionsComplete = true
+        for (key, decode) in sectionDecoders.sorted(by: { $0.key < $1.key }) {
+            if let value = decode(map) { sections[key] = value } else { sectionsComplete = false }
+        }
+        guard let plant, let hub, let inputs, sectionsComplete else { return nil }
         self.plant = plant
         self.hub = hub
         self.inputs = inputs

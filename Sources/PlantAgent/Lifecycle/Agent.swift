@@ -1,0 +1,126 @@
+import Foundation
+import PlantAggregate
+import PlantCapture
+import PlantConfig
+import PlantForward
+import PlantJournal
+import PlantModel
+
+/// One running agent: the journal, the forwarder, the aggregation stage and the inputs.
+///
+/// Startup goes in dependency order (journal → forwarder → aggregation → inputs), shutdown in
+/// reverse: inputs stop first so nothing new arrives, the aggregation stage journals its partial
+/// confirmations, the forwarder finishes or safely abandons its in-flight batches, and the journal
+/// writer flushes and closes last.
+public final class Agent: @unchecked Sendable {
+    // @unchecked: the component references are set once in `start()` and read after it, from
+    // the thread that owns the agent's lifecycle; `stop()` is called from that same thread.
+    public let configuration: AgentConfiguration
+    private let logger: AgentLogger
+    private let counters = InputCounters()
+    private(set) var journal: Journal?
+    private(set) var forwarder: Forwarder?
+    private var aggregation: AggregationStage?
+    private var inputs: [any InputAdapter] = []
+
+    public init(configuration: AgentConfiguration, logger: AgentLogger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    public func start() throws {
+        try FileManager.default.createDirectory(
+            atPath: configuration.dataDirectory, withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o750])
+        let journalPath = AgentLayout.journalPath(dataDirectory: configuration.dataDirectory)
+        let journal = try Journal.open(path: journalPath, options: journalOptions())
+        self.journal = journal
+        logger.info("journal", "opened", [("path", journalPath), ("epoch", journal.epoch)])
+
+        let forwarder = try Forwarder(
+            journal: journal, settings: forwarderSettings(),
+            logger: { [logger] record in
+                let level: AgentLogger.Level =
+                    switch record.level {
+                    case .info: .info
+                    case .warning: .warning
+                    case .error: .error
+                    }
+                logger.log(level, "forwarder", record.message, record.stream.map { [("stream", $0)] } ?? [])
+            })
+        try forwarder.start()
+        self.forwarder = forwarder
+        logger.info("forwarder", "started", [("hub", configuration.hub.url.description)])
+
+        if !configuration.lines.isEmpty {
+            let aggregation = try AggregationStage(
+                lines: configuration.lines, plant: configuration.plant, journal: journal, forwarder: forwarder,
+                logger: logger)
+            aggregation.start()
+            self.aggregation = aggregation
+            logger.info("aggregate", "started", [("lines", String(aggregation.lineCount))])
+        }
+
+        for section in configuration.inputs {
+            guard let adapter = InputRegistry.adapter(for: section) else {
+                logger.error("input", "no adapter for input type", [("input", section.name), ("type", section.type)])
+                continue
+            }
+            let sink = AgentCaptureSink(
+                input: section.name, journal: journal, forwarder: forwarder, aggregation: aggregation, logger: logger,
+                counters: counters)
+            adapter.start(sink: sink)
+            inputs.append(adapter)
+            logger.info("input", "started", [("input", section.name), ("type", section.type)])
+        }
+    }
+
+    /// Stops everything in reverse order of start; the forwarder gets until `deadline` for batches
+    /// already on the wire.
+    public func stop(forwarderGrace: Duration = .seconds(5)) {
+        for input in inputs.reversed() {
+            input.stop()
+            logger.info("input", "stopped", [("input", input.name)])
+        }
+        inputs.removeAll()
+        aggregation?.stop()
+        aggregation = nil
+        if let forwarder {
+            let report = forwarder.stop(deadline: .now + forwarderGrace)
+            logger.info("forwarder", report.finishedCleanly ? "stopped" : "stopped; in-flight batches will be resent")
+        }
+        forwarder = nil
+        journal?.close()
+        journal = nil
+        logger.info("journal", "closed")
+    }
+
+    /// Inputs' health for the status page.
+    public var inputHealth: [(name: String, type: String, health: InputHealth)] {
+        inputs.map { ($0.name, $0.type, $0.health) }
+    }
+
+    public var forwarderStatus: ForwarderStatus? { forwarder?.status() }
+
+    private func journalOptions() -> JournalOptions {
+        var options = JournalOptions()
+        options.durability = configuration.durability == .normal ? .normal : .full
+        options.diskBudget = Int64(clamping: configuration.diskBudget.bytes)
+        options.reserve = Int64(clamping: configuration.diskReserve.bytes)
+        options.streamPriorities = [StreamName.telemetry: .low]
+        return options
+    }
+
+    private func forwarderSettings() -> ForwarderSettings {
+        let hub = configuration.hub
+        var settings = ForwarderSettings(
+            hubURL: hub.url.description, plant: configuration.plant, token: hub.token.value, caFile: hub.caFile,
+            clientCertFile: hub.clientCertificateFile, clientKeyFile: hub.clientKeyFile)
+        settings.maxBatchEvents = hub.maxBatchEvents
+        settings.maxBatchBytes = Int(clamping: hub.maxBatchBytes.bytes)
+        if let rate = hub.catchUpRate { settings.catchUpEventsPerSecond = rate }
+        settings.connectTimeout = hub.connectTimeout
+        settings.requestTimeout = hub.requestTimeout
+        return settings
+    }
+}

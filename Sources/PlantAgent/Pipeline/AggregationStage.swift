@@ -1,0 +1,203 @@
+import Foundation
+import PlantAggregate
+import PlantForward
+import PlantJournal
+import PlantModel
+
+/// Turns telemetry samples into confirmations on its own thread (invariant 6).
+///
+/// Feeds hand batches in through a bounded queue: when the stage is behind, `deliver` blocks,
+/// which pushes back on the feed's socket instead of growing memory. Each line's state is
+/// checkpointed in the same journal transaction as the events it produced (invariant 1), and
+/// every `checkpointInterval` in between, so a restart resumes from a state that matches the
+/// journal exactly; cumulative counters carry whatever happened in between into the next window.
+final class AggregationStage: @unchecked Sendable {
+    // @unchecked: `queue`, `running` and the aggregators are only touched under `condition`'s
+    // lock (queue, running) or on the stage's own thread (aggregators, dirty, lastCheckpoint).
+    private let condition = NSCondition()
+    private var queue: [[TelemetrySample]] = []
+    private var running = false
+    private var thread: Thread?
+    private let finished = DispatchSemaphore(value: 0)
+
+    private var aggregators: [LineAggregator]
+    /// Which aggregators read a tag; filled on first sight of each tag.
+    private var routes: [String: [Int]] = [:]
+    private var dirty: Set<Int> = []
+    private var lastCheckpoint: Int64 = 0
+
+    private let journal: Journal
+    private let forwarder: Forwarder?
+    private let logger: AgentLogger
+    private let clock: @Sendable () -> Timestamp
+    private let maxQueuedBatches: Int
+    private let tickInterval: Duration
+    private let checkpointInterval: Int64
+
+    static func checkpointKey(line: String) -> String { "aggregate/\(line)" }
+
+    init(
+        lines: [LineConfiguration], plant: String, journal: Journal, forwarder: Forwarder?, logger: AgentLogger,
+        clock: @escaping @Sendable () -> Timestamp = { Timestamp.now() }, maxQueuedBatches: Int = 256,
+        tickInterval: Duration = .seconds(1), checkpointInterval: Duration = .seconds(5)
+    ) throws {
+        var aggregators: [LineAggregator] = []
+        for line in lines {
+            var state: AggregatorState?
+            if let bytes = try journal.checkpoint(Self.checkpointKey(line: line.line)) {
+                state = try AggregatorState(decoding: bytes)
+            }
+            aggregators.append(LineAggregator(configuration: line, plant: plant, state: state))
+        }
+        self.aggregators = aggregators
+        self.journal = journal
+        self.forwarder = forwarder
+        self.logger = logger
+        self.clock = clock
+        self.maxQueuedBatches = maxQueuedBatches
+        self.tickInterval = tickInterval
+        self.checkpointInterval = Int64(checkpointInterval.components.seconds * 1000)
+    }
+
+    var lineCount: Int { aggregators.count }
+
+    func start() {
+        condition.lock()
+        running = true
+        condition.unlock()
+        let thread = Thread { [self] in
+            run()
+            finished.signal()
+        }
+        thread.name = "plantsync-aggregate"
+        self.thread = thread
+        thread.start()
+    }
+
+    /// Hands samples to the stage; blocks while the queue is full (back-pressure to the feed).
+    func deliver(_ samples: [TelemetrySample]) {
+        guard !samples.isEmpty else { return }
+        condition.lock()
+        while running && queue.count >= maxQueuedBatches { condition.wait() }
+        if running { queue.append(samples) }
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Drains what was delivered, journals partial confirmations (`final: false`) with the state,
+    /// and joins the thread. Call after the inputs have stopped.
+    func stop() {
+        condition.lock()
+        let wasRunning = running
+        running = false
+        condition.broadcast()
+        condition.unlock()
+        if wasRunning { finished.wait() }
+    }
+
+    private func run() {
+        var nextTick = ContinuousClock.now + tickInterval
+        while true {
+            condition.lock()
+            while running && queue.isEmpty && ContinuousClock.now < nextTick {
+                _ = condition.wait(until: Date(timeIntervalSinceNow: Self.seconds(nextTick - ContinuousClock.now)))
+            }
+            let batches = queue
+            queue.removeAll(keepingCapacity: true)
+            let stillRunning = running
+            condition.broadcast()
+            condition.unlock()
+
+            var outputs: [Int: [AggregatorOutput]] = [:]
+            for batch in batches {
+                for sample in batch {
+                    for index in route(sample.tag) {
+                        let produced = aggregators[index].ingest(sample)
+                        dirty.insert(index)
+                        if !produced.isEmpty { outputs[index, default: []] += produced }
+                    }
+                }
+            }
+            if !stillRunning {
+                let now = clock()
+                for index in aggregators.indices {
+                    outputs[index, default: []] += aggregators[index].shutdown(now: now)
+                    dirty.insert(index)
+                }
+                commit(outputs, now: now.millisecondsSinceEpoch, force: true)
+                return
+            }
+            if ContinuousClock.now >= nextTick {
+                let now = clock()
+                for index in aggregators.indices {
+                    let produced = aggregators[index].tick(now: now)
+                    if !produced.isEmpty { outputs[index, default: []] += produced }
+                }
+                nextTick = ContinuousClock.now + tickInterval
+            }
+            commit(outputs, now: clock().millisecondsSinceEpoch, force: false)
+        }
+    }
+
+    /// Journals the events with the states of the lines that produced them; between events, the
+    /// dirty states every `checkpointInterval`. Retries while the journal refuses (disk full): the
+    /// in-memory state is ahead of the journal until then, and the feed waits.
+    private func commit(_ outputs: [Int: [AggregatorOutput]], now: Int64, force: Bool) {
+        var events: [Event] = []
+        var checkpointed: Set<Int> = []
+        for (index, produced) in outputs.sorted(by: { $0.key < $1.key }) {
+            for output in produced {
+                switch output {
+                case .note(let note): logger.warning("aggregate", note.description)
+                case .confirmation, .downtime:
+                    if let event = output.event { events.append(event) }
+                }
+            }
+            checkpointed.insert(index)
+        }
+        if force || now - lastCheckpoint >= checkpointInterval { checkpointed.formUnion(dirty) }
+        guard !events.isEmpty || !checkpointed.isEmpty else { return }
+        var checkpoints: [String: [UInt8]] = [:]
+        for index in checkpointed {
+            checkpoints[Self.checkpointKey(line: aggregators[index].configuration.line)] = aggregators[index].state.encoded()
+        }
+        let records = events.map(JournalRecord.init)
+        var attempt = 0
+        while true {
+            do {
+                let outcomes = try journal.append(records, checkpoints: checkpoints)
+                var highest: [String: Int64] = [:]
+                for (record, outcome) in zip(records, outcomes) {
+                    if case .appended(let seq) = outcome { highest[record.stream] = max(highest[record.stream] ?? 0, seq) }
+                }
+                for (stream, seq) in highest { forwarder?.wake(stream: stream, journaledThrough: seq) }
+                break
+            } catch {
+                attempt += 1
+                if attempt == 1 { logger.error("aggregate", "journal refused confirmations; retrying", [("error", "\(error)")]) }
+                condition.lock()
+                let stopping = !running
+                condition.unlock()
+                if stopping && attempt >= 3 {
+                    logger.error("aggregate", "gave up journaling at shutdown; the next start recounts from the last checkpoint")
+                    return
+                }
+                Thread.sleep(forTimeInterval: min(5, 0.1 * Double(attempt)))  // backoff while the disk is full, not synchronisation
+            }
+        }
+        dirty.subtract(checkpointed)
+        lastCheckpoint = now
+    }
+
+    private func route(_ tag: String) -> [Int] {
+        if let known = routes[tag] { return known }
+        let indexes = aggregators.indices.filter { aggregators[$0].reads(tag: tag) }
+        if routes.count < 100_000 { routes[tag] = indexes }
+        return indexes
+    }
+
+    private static func seconds(_ duration: Duration) -> TimeInterval {
+        let parts = duration.components
+        return max(0, TimeInterval(parts.seconds) + TimeInterval(parts.attoseconds) / 1e18)
+    }
+}
