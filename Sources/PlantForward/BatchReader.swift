@@ -1,9 +1,12 @@
 import Foundation
 import PlantJournal
+import PlantModel
 
 /// A batch read from the journal and encoded, ready to send.
 struct PreparedBatch: Sendable {
     let events: [StoredEvent]
+    /// The request body, encoded when the batch was read (with the backlog of that moment).
+    let encoded: Result<[UInt8], BatchEncodingError>
     /// Sum of the events' stored bytes.
     let eventBytes: Int
     /// The read stopped at a limit: more events were (most likely) waiting behind this batch.
@@ -15,8 +18,8 @@ struct PreparedBatch: Sendable {
     var count: Int { events.count }
 }
 
-/// Reads one stream's next batch from the journal on its own thread while the sender has the
-/// current one on the wire, so the read (the expensive part) is off the sending path. Holds at most one
+/// Reads and encodes one stream's next batch on its own thread while the sender has the current
+/// one on the wire, so the journal read and the encoding are off the sending path. Holds at most one
 /// prepared batch (enough to hide the read behind a round trip without reading far ahead of a
 /// hub that may ask to rewind).
 ///
@@ -30,6 +33,9 @@ final class BatchReader: @unchecked Sendable {
 
     let stream: String
     private let journal: Journal
+    private let body: BatchBody
+    /// The backlog to report, when a batch is encoded.
+    private let backlog: @Sendable () -> [String: PlantModel.StreamBacklog]
     private let figures: BacklogFigures
     private let recheckInterval: TimeInterval
     /// Told about read failures (and nil once reads work again), from the reader thread.
@@ -44,10 +50,13 @@ final class BatchReader: @unchecked Sendable {
     private var stopped = false
     private var failing = false
 
-    init(stream: String, journal: Journal, figures: BacklogFigures, from seq: Int64, limits: Limits,
+    init(stream: String, journal: Journal, body: BatchBody,
+         backlog: @escaping @Sendable () -> [String: PlantModel.StreamBacklog], figures: BacklogFigures, from seq: Int64, limits: Limits,
          recheckInterval: Duration, onReadFailure: @escaping @Sendable (JournalError?) -> Void) {
         self.stream = stream
         self.journal = journal
+        self.body = body
+        self.backlog = backlog
         self.figures = figures
         self.nextSeq = seq
         self.limits = limits
@@ -134,7 +143,7 @@ final class BatchReader: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Reads a batch from `from`; nil when nothing is there or the read failed.
+    /// Reads and encodes a batch from `from`; nil when nothing is there or the read failed.
     private func read(from: Int64, limits: Limits) -> PreparedBatch? {
         let events: [StoredEvent]
         do {
@@ -164,7 +173,10 @@ final class BatchReader: @unchecked Sendable {
         }
         figures.read(first: first.seq, last: last.seq, journaledAt: first.journaledAt)
         let isFull = events.count >= limits.events || bytes + largest > limits.bytes
-        return PreparedBatch(events: events, eventBytes: bytes, isFull: isFull)
+        let encoded = Result { () throws(BatchEncodingError) in
+            try body.encode(events, eventBytes: bytes, backlog: backlog())
+        }
+        return PreparedBatch(events: events, encoded: encoded, eventBytes: bytes, isFull: isFull)
     }
 }
 

@@ -43,7 +43,8 @@ final class StreamLane: @unchecked Sendable {
     init(stream: String, backlog: PlantJournal.StreamBacklog?, context: LaneContext) {
         self.stream = stream
         self.context = context
-        body = BatchBody(plant: context.plant, stream: stream, epoch: context.epoch)
+        let body = BatchBody(plant: context.plant, stream: stream, epoch: context.epoch)
+        self.body = body
         let figures = BacklogFigures(stream: stream, from: backlog)
         self.figures = figures
         let acknowledged = backlog?.acknowledgedSeq ?? 0
@@ -55,7 +56,8 @@ final class StreamLane: @unchecked Sendable {
         let health = context.health
         let log = context.log
         reader = BatchReader(
-            stream: stream, journal: context.journal, figures: figures, from: acknowledged + 1,
+            stream: stream, journal: context.journal, body: body,
+            backlog: { [backlog = context.backlog, clock = context.clock] in backlog(clock()) }, figures: figures, from: acknowledged + 1,
             limits: sizeLimits, recheckInterval: context.settings.idleRecheckInterval
         ) { failure in
             if let failure {
@@ -103,6 +105,9 @@ final class StreamLane: @unchecked Sendable {
         reader.start()
         defer { reader.stop() }
         var current: PreparedBatch?
+        /// Attempts at `current`: the first uses the body encoded on the reader thread; retries
+        /// (after a wait) encode again so the backlog they report is current.
+        var attempt = 0
         sending: while !isStopping {
             if current == nil {
                 guard let next = reader.take() else { break }
@@ -115,12 +120,16 @@ final class StreamLane: @unchecked Sendable {
                     guard pause(until: pacer.reserve(next.count)) else { break }
                 }
                 current = next
+                attempt = 0
             }
             guard let batch = current else { break }
             let step: Step
             do throws(BatchEncodingError) {
-                let encoded = try body.encode(
-                    batch.events, eventBytes: batch.eventBytes, backlog: context.backlog(context.clock()))
+                let encoded =
+                    attempt == 0
+                    ? try batch.encoded.get()
+                    : try body.encode(batch.events, eventBytes: batch.eventBytes, backlog: context.backlog(context.clock()))
+                attempt += 1
                 condition.withLock {
                     lastSentSeq = max(lastSentSeq, batch.last)
                     inFlight = batch.seqs
