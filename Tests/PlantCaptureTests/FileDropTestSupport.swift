@@ -70,6 +70,11 @@ struct DropTestFolder {
         path = String(cString: made)
     }
 
+    /// A folder at `path` that may not exist yet; nothing is created or removed for it.
+    init(existing path: String) {
+        self.path = path
+    }
+
     func file(_ name: String) -> String { path + "/" + name }
 
     func write(_ name: String, _ text: String) throws {
