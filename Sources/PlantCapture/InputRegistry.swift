@@ -4,6 +4,7 @@ import PlantConfig
 public enum InputRegistry {
     public static let types: [InputType] = [
         TelemetryFeed.inputType,
+        FileDrop.inputType,
     ]
 
     /// The settings decoders keyed by `type:`, for `AgentConfiguration.load`.
