@@ -130,6 +130,19 @@ import Testing
         }
     }
 
+    @Test func knownAndUnknownKeysParseAlike() throws {
+        // Known keys come from the intern table; near misses, escapes and long keys take the normal path.
+        let text = #"{"plant":1,"plan":2,"plants":3,"pl\u0061nt2":4,"original_stream":5,"original_streams":6,"\u0070lant":7}"#
+        #expect(throws: JSONParseError(code: .duplicateKey, offset: 88, message: "duplicate key \"plant\" in object")) {
+            try parse(text)
+        }
+        let object = try #require(try parse(String(text.dropLast(16)) + "}").objectValue)
+        #expect(object.keys == ["original_stream", "original_streams", "plan", "plant", "plant2", "plants"])
+        #expect(object["plant"] == 1)
+        #expect(object["plant2"] == 4)
+        #expect(JSONKeyTable.shared.lookup(UnsafeRawBufferPointer(start: nil, count: 0)) == nil)
+    }
+
     @Test func numbersKeepTheirText() throws {
         let number = try #require(try parse("12.50").numberValue)
         #expect(number.text == "12.50")

@@ -5,6 +5,25 @@ extension JSONByteReader {
         try parseStringReportingRaw().0
     }
 
+    /// An object key: known keys come from `JSONKeyTable` without building a new String.
+    mutating func parseKey() throws(JSONParseError) -> (String, Range<Int>?) {
+        let start = index + 1
+        var end = start
+        while end < bytes.count {
+            let byte = bytes[end]
+            if byte == UInt8(ascii: "\"") {
+                if let known = JSONKeyTable.shared.lookup(UnsafeRawBufferPointer(rebasing: bytes[start..<end])) {
+                    index = end + 1
+                    return (known, start..<end)
+                }
+                break
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 || end - start > 16 { break }
+            end += 1
+        }
+        return try parseStringReportingRaw()
+    }
+
     /// The string, and its byte range in the input when it contained no escapes.
     mutating func parseStringReportingRaw() throws(JSONParseError) -> (String, Range<Int>?) {
         index += 1  // opening quote

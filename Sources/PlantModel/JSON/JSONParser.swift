@@ -153,7 +153,7 @@ struct JSONByteReader {
                 throw error(.syntax, "expected \(expectation), found \(found())")
             }
             let keyOffset = index
-            let (key, raw) = try parseStringReportingRaw()
+            let (key, raw) = try parseKey()
             if !keys.accept(key, raw: raw, bytes: bytes, stack: memberStack, base: base) {
                 throw error(.duplicateKey, "duplicate key \"\(key)\" in object", at: keyOffset)
             }
