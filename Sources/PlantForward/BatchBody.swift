@@ -10,7 +10,8 @@ struct BatchBody: Sendable {
 
     /// The body for `events` (contiguous seqs) with the current backlog of every stream.
     /// Throws when a stored body is not a canonical event object (the lane dead-letters it).
-    func encode(_ events: [StoredEvent], eventBytes: Int, backlog: [String: PlantModel.StreamBacklog]) throws(BatchEncodingError)
+    func encode(_ events: [StoredEvent], eventBytes: Int, backlog: [String: PlantModel.StreamBacklog])
+        throws(BatchEncodingError)
         -> [UInt8]
     {
         var encoder = BatchEncoder(

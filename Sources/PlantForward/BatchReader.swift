@@ -50,9 +50,12 @@ final class BatchReader: @unchecked Sendable {
     private var stopped = false
     private var failing = false
 
-    init(stream: String, journal: Journal, body: BatchBody,
-         backlog: @escaping @Sendable () -> [String: PlantModel.StreamBacklog], figures: BacklogFigures, from seq: Int64, limits: Limits,
-         recheckInterval: Duration, onReadFailure: @escaping @Sendable (JournalError?) -> Void) {
+    init(
+        stream: String, journal: Journal, body: BatchBody,
+        backlog: @escaping @Sendable () -> [String: PlantModel.StreamBacklog], figures: BacklogFigures, from seq: Int64,
+        limits: Limits,
+        recheckInterval: Duration, onReadFailure: @escaping @Sendable (JournalError?) -> Void
+    ) {
         self.stream = stream
         self.journal = journal
         self.body = body

@@ -40,7 +40,8 @@ public final class Forwarder: @unchecked Sendable {
         if settings.hubURL.lowercased().hasPrefix("https:") {
             do {
                 tls = try TLSClientContext(
-                    caFile: settings.caFile, clientCertFile: settings.clientCertFile, clientKeyFile: settings.clientKeyFile)
+                    caFile: settings.caFile, clientCertFile: settings.clientCertFile,
+                    clientKeyFile: settings.clientKeyFile)
             } catch {
                 throw .tls(error.description)
             }
@@ -59,7 +60,8 @@ public final class Forwarder: @unchecked Sendable {
             onRefresh: { [weak registry] rows in registry?.refresh(rows) },
             onFailure: { stream, error in
                 health.recordFailure(stream: stream, "journal: \(error)")
-                logger(ForwarderLogRecord(level: .error, stream: stream, message: "journal bookkeeping failed: \(error)"))
+                logger(
+                    ForwarderLogRecord(level: .error, stream: stream, message: "journal bookkeeping failed: \(error)"))
             })
         context = LaneContext(
             settings: settings, journal: journal, plant: settings.plant, epoch: journal.epoch, tls: tls,
@@ -138,10 +140,11 @@ public final class Forwarder: @unchecked Sendable {
         }
         context.bookkeeper.stop()
         if !abandoned.isEmpty {
-            context.log(ForwarderLogRecord(
-                level: .info, stream: nil,
-                message: "stopped; batches in flight abandoned for \(abandoned.joined(separator: ", ")) "
-                    + "(they are sent again at the next start)"))
+            context.log(
+                ForwarderLogRecord(
+                    level: .info, stream: nil,
+                    message: "stopped; batches in flight abandoned for \(abandoned.joined(separator: ", ")) "
+                        + "(they are sent again at the next start)"))
         }
         return ForwarderStopReport(abandonedStreams: abandoned)
     }

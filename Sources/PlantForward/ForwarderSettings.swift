@@ -45,8 +45,10 @@ public struct ForwarderSettings: Sendable {
     /// How often the backlog figures are refreshed from the journal and new streams looked for.
     public var backlogRefreshInterval: Duration = .seconds(5)
 
-    public init(hubURL: String, plant: String, token: String, caFile: String? = nil,
-                clientCertFile: String? = nil, clientKeyFile: String? = nil) {
+    public init(
+        hubURL: String, plant: String, token: String, caFile: String? = nil,
+        clientCertFile: String? = nil, clientKeyFile: String? = nil
+    ) {
         self.hubURL = hubURL
         self.plant = plant
         self.token = token

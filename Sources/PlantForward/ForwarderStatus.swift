@@ -79,9 +79,11 @@ public struct StreamForwardingStatus: Sendable, Equatable {
     /// Events this forwarder dead-lettered (replaced by tombstones) since it started.
     public var deadLettered: Int
 
-    public init(stream: String, state: StreamForwardingState, lastSentSeq: Int64, acknowledgedSeq: Int64,
-                inFlight: ClosedRange<Int64>?, drainRate: Double, pending: Int64, oldestPendingAgeSeconds: Int64?,
-                deadLettered: Int) {
+    public init(
+        stream: String, state: StreamForwardingState, lastSentSeq: Int64, acknowledgedSeq: Int64,
+        inFlight: ClosedRange<Int64>?, drainRate: Double, pending: Int64, oldestPendingAgeSeconds: Int64?,
+        deadLettered: Int
+    ) {
         self.stream = stream
         self.state = state
         self.lastSentSeq = lastSentSeq

@@ -21,7 +21,8 @@ final class HubClient {
     /// Sends one batch body; the transport failure is a value, not a throw.
     func post(_ body: [UInt8]) -> Result<HTTPResponse, HTTPClientError> {
         do {
-            return .success(try http.send(HTTPRequest(method: "POST", target: "/v1/batches", headers: headers, body: body)))
+            return .success(
+                try http.send(HTTPRequest(method: "POST", target: "/v1/batches", headers: headers, body: body)))
         } catch let error as HTTPClientError {
             return .failure(error)
         } catch {

@@ -60,8 +60,10 @@ final class HubHealth: @unchecked Sendable {
 
     /// Moves to `next` (its `since` is set here) and logs when the kind of condition changed.
     /// The reason of a condition that persists is updated without a log line.
-    private func change(to next: HubReachability,
-                        line: (HubReachability) -> (ForwarderLogRecord.Level, String)?) {
+    private func change(
+        to next: HubReachability,
+        line: (HubReachability) -> (ForwarderLogRecord.Level, String)?
+    ) {
         let now = clock()
         let record: ForwarderLogRecord? = lock.withLock {
             let previous = reachability

@@ -22,8 +22,10 @@ final class JournalBookkeeper: @unchecked Sendable {
     private var finished = false
     private var writing = 0
 
-    init(journal: Journal, refreshInterval: Duration, onRefresh: @escaping @Sendable ([StreamBacklog]) -> Void,
-         onFailure: @escaping @Sendable (String?, JournalError) -> Void) {
+    init(
+        journal: Journal, refreshInterval: Duration, onRefresh: @escaping @Sendable ([StreamBacklog]) -> Void,
+        onFailure: @escaping @Sendable (String?, JournalError) -> Void
+    ) {
         self.journal = journal
         self.refreshInterval = refreshInterval.seconds
         self.onRefresh = onRefresh

@@ -68,8 +68,10 @@ extension StreamLane {
             // events we have: claims beyond the journal mean lost data or a shared identity.
             let lastSeq = journalLastSeq()
             guard let lastSeq, acked <= lastSeq else {
-                halt(because: "hub acknowledged through seq \(acked) but the journal holds only up to seq "
-                    + "\(lastSeq.map(String.init) ?? "?"): journaled events were lost or another agent uses this plant's identity")
+                halt(
+                    because: "hub acknowledged through seq \(acked) but the journal holds only up to seq "
+                        + "\(lastSeq.map(String.init) ?? "?"): journaled events were lost or another agent uses this plant's identity"
+                )
                 return .halt
             }
             acknowledge(through: acked)
@@ -91,13 +93,16 @@ extension StreamLane {
                 "hub reports a sequence gap but expects seq \(expected), which is what it was sent")
         }
         if expected > batch.first, let lastSeq = journalLastSeq(), expected - 1 > lastSeq {
-            halt(because: "hub expects seq \(expected) but the journal holds only up to seq \(lastSeq): "
-                + "journaled events were lost or another agent uses this plant's identity")
+            halt(
+                because: "hub expects seq \(expected) but the journal holds only up to seq \(lastSeq): "
+                    + "journaled events were lost or another agent uses this plant's identity")
             return .halt
         }
-        context.log(ForwarderLogRecord(
-            level: .info, stream: stream,
-            message: "hub expects seq \(expected) (batch started at \(batch.first)); resending from seq \(expected)"))
+        context.log(
+            ForwarderLogRecord(
+                level: .info, stream: stream,
+                message: "hub expects seq \(expected) (batch started at \(batch.first)); resending from seq \(expected)"
+            ))
         markHealthy()
         // A hub that keeps asking for the same thing should not be asked again at full speed.
         let at: ContinuousClock.Instant? =
@@ -139,10 +144,11 @@ extension StreamLane {
         if let hubLimit { bytes = min(bytes, Int(clamping: hubLimit) - 4_096) }
         sizeLimits = BatchReader.Limits(events: max(1, min(sizeLimits.events, batch.count / 2)), bytes: max(1, bytes))
         reader.setLimits(sizeLimits)
-        context.log(ForwarderLogRecord(
-            level: .warning, stream: stream,
-            message: "hub refused a batch of \(batch.count) events (\(batch.eventBytes) bytes) as too large (413); "
-                + "batches now hold at most \(sizeLimits.events) events / \(sizeLimits.bytes) bytes"))
+        context.log(
+            ForwarderLogRecord(
+                level: .warning, stream: stream,
+                message: "hub refused a batch of \(batch.count) events (\(batch.eventBytes) bytes) as too large (413); "
+                    + "batches now hold at most \(sizeLimits.events) events / \(sizeLimits.bytes) bytes"))
         return .rewind(to: batch.first, at: nil)
     }
 
@@ -155,7 +161,9 @@ extension StreamLane {
                 halt(because: "\(error)")
                 return .halt
             }
-            if let step = deadLetter(event, reason: "the journal's bytes for this event are not a canonical event object") {
+            if let step = deadLetter(
+                event, reason: "the journal's bytes for this event are not a canonical event object")
+            {
                 return step
             }
             return .rewind(to: batch.first, at: nil)
@@ -171,8 +179,9 @@ extension StreamLane {
     /// that failed (retry later) or is impossible (the event is itself a tombstone).
     private func deadLetter(_ event: StoredEvent, reason: String) -> Step? {
         if event.type == Tombstone.eventType {
-            halt(because: "hub rejected the tombstone at seq \(event.seq) (\(reason)); the stream cannot continue "
-                + "without a gap")
+            halt(
+                because: "hub rejected the tombstone at seq \(event.seq) (\(reason)); the stream cannot continue "
+                    + "without a gap")
             return .halt
         }
         let tombstone: JournalRecord
@@ -193,9 +202,10 @@ extension StreamLane {
         }
         condition.withLock { deadLettered += 1 }
         context.health.recordFailure(stream: stream, "seq \(event.seq) (\(event.id)) dead-lettered: \(reason)")
-        context.log(ForwarderLogRecord(
-            level: .warning, stream: stream,
-            message: "dead-lettered seq \(event.seq) (id \(event.id)): \(reason); a tombstone takes its place"))
+        context.log(
+            ForwarderLogRecord(
+                level: .warning, stream: stream,
+                message: "dead-lettered seq \(event.seq) (id \(event.id)): \(reason); a tombstone takes its place"))
         return nil
     }
 

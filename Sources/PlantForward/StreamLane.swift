@@ -57,12 +57,15 @@ final class StreamLane: @unchecked Sendable {
         let log = context.log
         reader = BatchReader(
             stream: stream, journal: context.journal, body: body,
-            backlog: { [backlog = context.backlog, clock = context.clock] in backlog(clock()) }, figures: figures, from: acknowledged + 1,
+            backlog: { [backlog = context.backlog, clock = context.clock] in backlog(clock()) }, figures: figures,
+            from: acknowledged + 1,
             limits: sizeLimits, recheckInterval: context.settings.idleRecheckInterval
         ) { failure in
             if let failure {
                 health.recordFailure(stream: stream, "reading the journal failed: \(failure)")
-                log(ForwarderLogRecord(level: .error, stream: stream, message: "reading the journal failed: \(failure)"))
+                log(
+                    ForwarderLogRecord(level: .error, stream: stream, message: "reading the journal failed: \(failure)")
+                )
             } else {
                 log(ForwarderLogRecord(level: .info, stream: stream, message: "reading the journal works again"))
             }
@@ -112,8 +115,9 @@ final class StreamLane: @unchecked Sendable {
             if current == nil {
                 guard let next = reader.take() else { break }
                 guard next.first == expectedNext else {
-                    halt(because: "the journal has no event at seq \(expectedNext) (its next is \(next.first)); "
-                        + "it was pruned or lost, so the hub's copy of this stream cannot be completed")
+                    halt(
+                        because: "the journal has no event at seq \(expectedNext) (its next is \(next.first)); "
+                            + "it was pruned or lost, so the hub's copy of this stream cannot be completed")
                     break
                 }
                 if next.isFull, let pacer = context.pacer {
@@ -128,7 +132,8 @@ final class StreamLane: @unchecked Sendable {
                 let encoded =
                     attempt == 0
                     ? try batch.encoded.get()
-                    : try body.encode(batch.events, eventBytes: batch.eventBytes, backlog: context.backlog(context.clock()))
+                    : try body.encode(
+                        batch.events, eventBytes: batch.eventBytes, backlog: context.backlog(context.clock()))
                 attempt += 1
                 condition.withLock {
                     lastSentSeq = max(lastSentSeq, batch.last)

@@ -8,7 +8,8 @@ enum Tombstone {
 
     /// The tombstone for `event` (seq `event.seq` of `stream`), refused for `reason`. Throws only
     /// for texts PlantModel refuses (an empty stream name).
-    static func record(for event: StoredEvent, stream: String, reason: String) throws(EventFieldError) -> JournalRecord {
+    static func record(for event: StoredEvent, stream: String, reason: String) throws(EventFieldError) -> JournalRecord
+    {
         // A journaled id is valid unless something else wrote the journal; the stand-in is
         // printable ASCII without spaces, so always a valid id.
         let originalID = (try? EventID(event.id)) ?? (try! EventID("invalid-id/seq-\(event.seq)"))

@@ -1,6 +1,7 @@
 import PlantJournal
 import PlantModel
 import Testing
+
 @testable import PlantForward
 
 @Suite struct BatchBodyTests {
@@ -16,11 +17,12 @@ import Testing
                 "production": PlantModel.StreamBacklog(pending: 3400, oldestAgeSeconds: 5400),
                 "inventory": PlantModel.StreamBacklog(pending: 0, oldestAgeSeconds: 0),
             ])
-        #expect(String(decoding: bytes, as: UTF8.self)
-            == "{\"backlog\":{\"inventory\":{\"oldest_age_s\":0,\"pending\":0},"
-            + "\"production\":{\"oldest_age_s\":5400,\"pending\":3400}},"
-            + "\"epoch\":\"4f1c\",\"first_seq\":1201,\"plant\":\"P100\",\"stream\":\"production\",\"events\":["
-            + "{\"seq\":1201,\"id\":\"a\",\"type\":\"t\"},{\"seq\":1202,\"id\":\"b\"}]}")
+        #expect(
+            String(decoding: bytes, as: UTF8.self)
+                == "{\"backlog\":{\"inventory\":{\"oldest_age_s\":0,\"pending\":0},"
+                + "\"production\":{\"oldest_age_s\":5400,\"pending\":3400}},"
+                + "\"epoch\":\"4f1c\",\"first_seq\":1201,\"plant\":\"P100\",\"stream\":\"production\",\"events\":["
+                + "{\"seq\":1201,\"id\":\"a\",\"type\":\"t\"},{\"seq\":1202,\"id\":\"b\"}]}")
     }
 
     @Test func journaledEventsMakeABodyTheHubDecoder() throws {
@@ -55,8 +57,11 @@ import Testing
         #expect(record.occurredAt == 1_795_000_000_017)
         let event = try Event(canonicalJSON: record.body)
         #expect(event.canonicalJSON() == record.body)
-        #expect(event.payload == .deadLettered(DeadLetterTombstone(
-            originalSeq: 17, originalID: try EventID("production/17"), originalType: "test_event",
-            originalStream: "production", reason: "bad \"unit\"")))
+        #expect(
+            event.payload
+                == .deadLettered(
+                    DeadLetterTombstone(
+                        originalSeq: 17, originalID: try EventID("production/17"), originalType: "test_event",
+                        originalStream: "production", reason: "bad \"unit\"")))
     }
 }

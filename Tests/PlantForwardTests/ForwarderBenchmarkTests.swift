@@ -45,7 +45,8 @@ struct ForwarderBenchmarkTests {
         #expect(hub.stored("production").map(\.seq) == Array(1...Int64(count)))
         #expect(try eventually(timeout: .seconds(30)) { try journal.acknowledgedSeq("production") == Int64(count) })
         let requests = hub.requests("production")
-        print("""
+        print(
+            """
             BENCH drain: \(count) events of \(sample) bytes over TLS in \(drain) = \
             \(Int(Double(count) / drain.inSeconds)) events/s; \(requests.count) batches of \
             ≤\(settings.maxBatchEvents) events; (journal append of the backlog took \(appendTime))
@@ -98,7 +99,8 @@ struct ForwarderBenchmarkTests {
         let p50 = latencies[latencies.count / 2]
         let p99 = latencies[latencies.count * 99 / 100]
         let forwardP99 = forwarding[forwarding.count * 99 / 100]
-        print("""
+        print(
+            """
             BENCH latency at 5,000 events/s (TLS, durability full): capture→hub p50 \
             \(String(format: "%.1f", p50)) ms, p99 \(String(format: "%.1f", p99)) ms, \
             max \(String(format: "%.1f", latencies.last!)) ms over \(groups) groups; \

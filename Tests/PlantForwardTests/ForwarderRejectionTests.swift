@@ -23,14 +23,16 @@ import Testing
         let stored = hub.stored("production")
         #expect(stored.map(\.seq) == Array(1...40))
         #expect(stored[16] == TestHub.Stored(seq: 17, id: "dead/production/17", type: "dead_lettered"))
-        #expect(stored.filter { $0.type == "test_event" }.map(\.id)
-            == (1...40).filter { $0 != 17 }.map { TestEvents.id("production", $0) })
+        #expect(
+            stored.filter { $0.type == "test_event" }.map(\.id)
+                == (1...40).filter { $0 != 17 }.map { TestEvents.id("production", $0) })
         let letters = try journal.journal.deadLetters(limit: 10)
         #expect(letters.map(\.seq) == [17])
         #expect(letters.first?.id == "production/17")
         #expect(letters.first?.reason == "data.poison is not allowed")
-        #expect(try journal.journal.pending(stream: "production", after: 16, limit: 1).first?.id
-            == "dead/production/17")
+        #expect(
+            try journal.journal.pending(stream: "production", after: 16, limit: 1).first?.id
+                == "dead/production/17")
         #expect(try eventually { try journal.acknowledgedSeq("production") == 40 })
         #expect(forwarder.status()["production"]?.deadLettered == 1)
         #expect(log.count(containing: "dead-lettered seq 17 (id production/17): data.poison is not allowed") == 1)
@@ -82,10 +84,11 @@ import Testing
         defer { forwarder.stop(deadline: .now + .seconds(2)) }
 
         #expect(hub.waitForStored("inventory", count: 5))
-        #expect(eventually {
-            if case .conflict = forwarder.status()["production"]?.state { return true }
-            return false
-        })
+        #expect(
+            eventually {
+                if case .conflict = forwarder.status()["production"]?.state { return true }
+                return false
+            })
         // More events and wake-ups do not make it try again.
         try journal.append("production", 6...8)
         try journal.append("inventory", 6...8)
@@ -99,7 +102,8 @@ import Testing
             Issue.record("expected a conflict state")
             return
         }
-        #expect(reason.hasPrefix("hub reports sequence_conflict at seq 1: event id someone-else/1 is stored at this seq"))
+        #expect(
+            reason.hasPrefix("hub reports sequence_conflict at seq 1: event id someone-else/1 is stored at this seq"))
         #expect(status.lastError?.stream == "production")
         let errors = log.all.filter { $0.level == .error }
         #expect(errors.count == 1)

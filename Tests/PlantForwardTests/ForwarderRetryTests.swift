@@ -77,9 +77,11 @@ import Testing
         #expect(hub.waitForStored("production", count: 5))
         // Half of min(cap, base·2ⁿ): 20, 40, 50, 50 ms.
         let reason = "hub answered 500 Internal Server Error: {\"error\":\"boom\"}"
-        #expect(observed.lock.withLock { observed.states } == [20, 40, 50, 50].map {
-            StreamForwardingState.backingOff(until: Self.now + $0, reason: reason)
-        })
+        #expect(
+            observed.lock.withLock { observed.states }
+                == [20, 40, 50, 50].map {
+                    StreamForwardingState.backingOff(until: Self.now + $0, reason: reason)
+                })
         #expect(random.calls == 4)
         let requests = hub.requests("production")
         #expect(requests.count == 5)
@@ -143,12 +145,14 @@ import Testing
         #expect(hub.waitForRequests("production", count: 3))
         let reason = "hub answered 401 Unauthorized: unauthorized: bad or missing plant token"
         #expect(eventually { forwarder.status().hub == .authenticationFailed(since: Self.now, reason: reason) })
-        #expect(forwarder.status()["production"]?.state
-            == .authenticationFailed(reason: reason, nextAttemptAt: Self.now + 200))
+        #expect(
+            forwarder.status()["production"]?.state
+                == .authenticationFailed(reason: reason, nextAttemptAt: Self.now + 200))
         #expect(gaps(hub.requests("production")).allSatisfy { $0 >= .milliseconds(200) })
         #expect(hub.stored("production").isEmpty)
-        #expect(log.all.filter { $0.level == .error }.map(\.message)
-            == ["authentication failed: \(reason); check the plant token (hub.token_file) — retrying slowly"])
+        #expect(
+            log.all.filter { $0.level == .error }.map(\.message)
+                == ["authentication failed: \(reason); check the plant token (hub.token_file) — retrying slowly"])
 
         hub.setAcceptedToken(TestHub.token)
         #expect(hub.waitForStored("production", count: 5))
@@ -171,10 +175,11 @@ import Testing
         let untrusting = try Forwarder(
             journal: journal.journal, settings: settings, logger: log.logger, clock: Self.fixedClock)
         try untrusting.start()
-        #expect(eventually {
-            if case .certificateFailed = untrusting.status().hub { return true }
-            return false
-        })
+        #expect(
+            eventually {
+                if case .certificateFailed = untrusting.status().hub { return true }
+                return false
+            })
         guard case .certificateFailed(let reason, let next) = untrusting.status()["production"]?.state else {
             Issue.record("expected a certificate failure state")
             return

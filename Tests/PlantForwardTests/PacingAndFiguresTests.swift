@@ -1,5 +1,6 @@
 import PlantJournal
 import Testing
+
 @testable import PlantForward
 
 @Suite struct PacingAndFiguresTests {

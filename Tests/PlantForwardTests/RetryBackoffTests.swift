@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PlantForward
 
 @Suite struct RetryBackoffTests {
@@ -9,7 +10,8 @@ import Testing
             ceilings.append(backoff.ceiling)
             _ = backoff.nextDelay(unit: 0.5)
         }
-        #expect(ceilings == [.milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(2), .seconds(2)])
+        #expect(
+            ceilings == [.milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(2), .seconds(2)])
         #expect(backoff.failures == 6)
     }
 

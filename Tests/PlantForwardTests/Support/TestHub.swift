@@ -123,7 +123,8 @@ final class TestHub: @unchecked Sendable {
             return refuse(.badRequest(message: "not a batch"))
         }
         let request = Request(
-            at: .now, stream: batch.stream, firstSeq: batch.firstSeq, seqs: batch.events.map(\.seq), ids: batch.events.map(\.id),
+            at: .now, stream: batch.stream, firstSeq: batch.firstSeq, seqs: batch.events.map(\.seq),
+            ids: batch.events.map(\.id),
             backlog: batch.backlog, acknowledgedAtArrival: probe?(batch.stream))
         let index = record(request)
         guard http.headers["Authorization"] == "Bearer \(token)" else {
@@ -163,7 +164,8 @@ final class TestHub: @unchecked Sendable {
     private func store(_ batch: Batch) -> HTTPResponse {
         let rejected = rejectPoison ? batch.events.filter(\.poison) : []
         if !rejected.isEmpty {
-            return refuse(.invalidEvents(rejected.map { InvalidEvent(seq: $0.seq, reason: "data.poison is not allowed") }))
+            return refuse(
+                .invalidEvents(rejected.map { InvalidEvent(seq: $0.seq, reason: "data.poison is not allowed") }))
         }
         return condition.withLock {
             var events = stored[batch.stream] ?? []
@@ -174,7 +176,8 @@ final class TestHub: @unchecked Sendable {
                 if event.seq <= Int64(events.count) {
                     let held = events[Int(event.seq - 1)]
                     if !fast, held.id != event.id {
-                        return refuse(.sequenceConflict(seq: event.seq, reason: "event id \(held.id) is stored at this seq"))
+                        return refuse(
+                            .sequenceConflict(seq: event.seq, reason: "event id \(held.id) is stored at this seq"))
                     }
                 } else {
                     events.append(Stored(seq: event.seq, id: event.id, type: event.type))
@@ -216,13 +219,15 @@ struct Batch {
         guard let request = try? BatchRequest.decode(body), request.plant == "P100" else { return nil }
         stream = request.stream
         firstSeq = request.firstSeq
-        backlog = JSONObject(request.backlog.mapValues { entry in
-            JSONValue.object(["pending": .integer(entry.pending), "oldest_age_s": .integer(entry.oldestAgeSeconds)])
-        })
+        backlog = JSONObject(
+            request.backlog.mapValues { entry in
+                JSONValue.object(["pending": .integer(entry.pending), "oldest_age_s": .integer(entry.oldestAgeSeconds)])
+            })
         let poison = Array("\"poison\":true".utf8)
         events = request.events.map { event in
-            Event(seq: event.seq, id: event.id.rawValue, type: event.type,
-                  poison: event.canonical.contains(subsequence: poison))
+            Event(
+                seq: event.seq, id: event.id.rawValue, type: event.type,
+                poison: event.canonical.contains(subsequence: poison))
         }
     }
 

@@ -8,7 +8,8 @@ final class TestJournal: @unchecked Sendable {
     let journal: Journal
 
     init(durability: JournalOptions.Durability = .normal) throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("plantforward-\(UUID().uuidString)").path
+        directory =
+            FileManager.default.temporaryDirectory.appendingPathComponent("plantforward-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var options = JournalOptions()
         options.durability = durability
