@@ -5,6 +5,8 @@ public enum InputRegistry {
     public static let types: [InputType] = [
         TelemetryFeed.inputType,
         FileDrop.inputType,
+        ScannerInput.serialInputType,
+        ScannerInput.tcpInputType,
     ]
 
     /// The settings decoders keyed by `type:`, for `AgentConfiguration.load`.

@@ -85,8 +85,10 @@ public struct Station: Sendable {
     private mutating func scannedTransfer(location: String) -> StationResult {
         switch (configuration.fromLocation, configuration.toLocation) {
         case (let from?, let to?):
-            return .rejected(StationRejection("station \(configuration.id) transfers from \"\(from)\" to \"\(to)\" as "
-                + "configured and takes no location scans; got location \"\(location)\""))
+            return .rejected(
+                StationRejection(
+                    "station \(configuration.id) transfers from \"\(from)\" to \"\(to)\" as "
+                        + "configured and takes no location scans; got location \"\(location)\""))
         case (_?, nil):
             scannedTo = location
             return .prompt(.locationSet(.to, location))
@@ -97,8 +99,10 @@ public struct Station: Sendable {
             // From first, then to; a location scan after a complete pair starts the next pair.
             if let from = scannedFrom, scannedTo == nil {
                 if from == location {
-                    return .rejected(StationRejection("to-location \"\(location)\" is the from-location; scan a "
-                        + "different location or the clear code \"\(configuration.clearCode)\""))
+                    return .rejected(
+                        StationRejection(
+                            "to-location \"\(location)\" is the from-location; scan a "
+                                + "different location or the clear code \"\(configuration.clearCode)\""))
                 }
                 scannedTo = location
                 return .prompt(.locationSet(.to, location))
@@ -118,8 +122,10 @@ public struct Station: Sendable {
             unit = configuration.unit
         }
         if let quantity, quantity.isZero, movement != .cycleCount {
-            return .failure(StationRejection("quantity 0 from AI (\(goods.quantityAI ?? "?")): nothing to book for "
-                + "movement \(movement.rawValue)"))
+            return .failure(
+                StationRejection(
+                    "quantity 0 from AI (\(goods.quantityAI ?? "?")): nothing to book for "
+                        + "movement \(movement.rawValue)"))
         }
         if movement.isQuality {
             let hold = QualityHold(
@@ -170,15 +176,18 @@ public struct Station: Sendable {
     private func runningOrder() -> Result<String, StationRejection> {
         let line = configuration.line ?? ""
         guard let order = currentOrder(line), !order.isEmpty else {
-            return .failure(StationRejection("no order is running on line \(line): movement "
-                + "\(configuration.movement.rawValue) books to the line's current order"))
+            return .failure(
+                StationRejection(
+                    "no order is running on line \(line): movement "
+                        + "\(configuration.movement.rawValue) books to the line's current order"))
         }
         return .success(order)
     }
 
     private func missingLocation(_ role: StationPrompt.Role) -> StationRejection {
         let key = role == .from ? "from_location" : "to_location"
-        return StationRejection("no \(role.rawValue): scan a location (\(configuration.locationPrefix)… or a GLN "
-            + "(414)) before the items; station \(configuration.id) has no \(key) configured")
+        return StationRejection(
+            "no \(role.rawValue): scan a location (\(configuration.locationPrefix)… or a GLN "
+                + "(414)) before the items; station \(configuration.id) has no \(key) configured")
     }
 }

@@ -67,8 +67,10 @@ public enum StationScan: Sendable, Hashable {
         if code.hasPrefix(configuration.locationPrefix) {
             let location = String(code.dropFirst(configuration.locationPrefix.count))
             if location.isEmpty {
-                return .failure(StationRejection("location code \"\(code)\" names no location after the prefix "
-                    + "\"\(configuration.locationPrefix)\""))
+                return .failure(
+                    StationRejection(
+                        "location code \"\(code)\" names no location after the prefix "
+                            + "\"\(configuration.locationPrefix)\""))
             }
             return .success(.location(location))
         }
@@ -76,18 +78,24 @@ public enum StationScan: Sendable, Hashable {
             let offset = code.utf8.distance(from: code.utf8.startIndex, to: control) + 1
             let byte = code.utf8[control]
             let hint = byte == 0x1D ? " (a GS1 scan without symbology identifier? set assume_gs1: true)" : ""
-            return .failure(StationRejection(
-                "plain code holds control byte 0x\(hex(byte)) at character \(offset), expected an item number\(hint)"))
+            return .failure(
+                StationRejection(
+                    "plain code holds control byte 0x\(hex(byte)) at character \(offset), expected an item "
+                        + "number\(hint)"))
         }
         let length = code.unicodeScalars.count
         if length > StationConfiguration.maxItemLength {
-            return .failure(StationRejection("plain code of \(length) characters is not an item number "
-                + "(at most \(StationConfiguration.maxItemLength))"))
+            return .failure(
+                StationRejection(
+                    "plain code of \(length) characters is not an item number "
+                        + "(at most \(StationConfiguration.maxItemLength))"))
         }
         return .success(.goods(ScannedGoods(item: code)))
     }
 
-    private static func classify(gs1 string: GS1ElementString, countUnit: String) -> Result<StationScan, StationRejection> {
+    private static func classify(gs1 string: GS1ElementString, countUnit: String) -> Result<
+        StationScan, StationRejection
+    > {
         let gtin = string.first("01") ?? string.first("02")
         let sscc = string.first("00")
         if gtin == nil && sscc == nil {
@@ -96,11 +104,14 @@ public enum StationScan: Sendable, Hashable {
                 return .success(.location(location))
             }
             let ais = string.elements.map { "(\($0.ai))" }.joined(separator: " ")
-            return .failure(StationRejection("GS1 scan \(ais) says neither what moved (a GTIN (01), content GTIN "
-                + "(02) or SSCC (00)) nor where (a GLN (414))"))
+            return .failure(
+                StationRejection(
+                    "GS1 scan \(ais) says neither what moved (a GTIN (01), content GTIN "
+                        + "(02) or SSCC (00)) nor where (a GLN (414))"))
         }
-        var goods = ScannedGoods(gtin: gtin?.value, lot: string.first("10")?.value,
-                                 serial: string.first("21")?.value, sscc: sscc?.value)
+        var goods = ScannedGoods(
+            gtin: gtin?.value, lot: string.first("10")?.value,
+            serial: string.first("21")?.value, sscc: sscc?.value)
         if case .date(let date) = string.first("17")?.decoded { goods.expiry = date }
         // A count says how many trade items; a measure says how much of a variable-measure item.
         if let count = string.first("30") ?? string.first("37") {
@@ -108,7 +119,8 @@ public enum StationScan: Sendable, Hashable {
             goods.unit = countUnit
             goods.quantityAI = count.ai
         } else if let measure = string.elements.first(where: { measureUnits[String($0.ai.prefix(3))] != nil }),
-                  case .decimal(let text) = measure.decoded {
+            case .decimal(let text) = measure.decoded
+        {
             do {
                 goods.quantity = try DecimalNumber(parsing: text)
             } catch {
