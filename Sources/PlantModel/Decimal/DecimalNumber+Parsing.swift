@@ -46,7 +46,8 @@ extension DecimalNumber {
                 if pendingZeros > 19 {
                     overflow = true
                 } else {
-                    let (product, o) = magnitude.multipliedReportingOverflow(by: UInt64(powersOfTen10to19[pendingZeros]))
+                    let scale = powersOfTen10to19[pendingZeros]
+                    let (product, o) = magnitude.multipliedReportingOverflow(by: scale)
                     if o { overflow = true } else { magnitude = product }
                 }
             }
@@ -149,7 +150,8 @@ extension DecimalNumber {
             let integerStart = i
             while i < count && isDigit(bytes[i]) { i += 1 }
             let integerDigits = i - integerStart
-            guard integerDigits > 0, integerDigits == 1 || bytes[integerStart] != UInt8(ascii: "0") else { return false }
+            let leadingZero = integerDigits > 1 && bytes[integerStart] == UInt8(ascii: "0")
+            guard integerDigits > 0, !leadingZero else { return false }
             if i == count {
                 return !(integerStart == 1 && integerDigits == 1 && bytes[1] == UInt8(ascii: "0"))  // "-0"
             }

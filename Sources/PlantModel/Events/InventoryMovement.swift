@@ -108,7 +108,9 @@ extension InventoryMovement: CanonicalPayload {
                     + "to_location (write-up) for kind \(kindName)")
             }
         case .cycleCount:
-            if toLocation == nil { throw invalid("to_location", "required for kind \(kindName) (the counted location)") }
+            if toLocation == nil {
+                throw invalid("to_location", "required for kind \(kindName) (the counted location)")
+            }
             if fromLocation != nil { throw invalid("from_location", "not allowed for kind \(kindName)") }
         }
     }

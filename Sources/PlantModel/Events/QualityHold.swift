@@ -36,7 +36,9 @@ public struct QualityHold: Sendable, Hashable {
 public typealias QualityRelease = QualityHold
 
 extension QualityHold: CanonicalPayload {
-    static let fieldNames = ["gtin", "item", "location", "lot", "plant", "quantity", "reason", "sscc", "station", "unit"]
+    static let fieldNames = [
+        "gtin", "item", "location", "lot", "plant", "quantity", "reason", "sscc", "station", "unit",
+    ]
 
     init(reading data: FieldReader) throws(EventFieldError) {
         self.init(

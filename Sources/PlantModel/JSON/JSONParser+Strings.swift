@@ -45,13 +45,15 @@ extension JSONByteReader {
             }
         }
         guard index < bytes.count else {
-            throw error(.syntax, "expected '\"' to close the string that started at byte \(start - 1), found end of input")
+            throw error(.syntax,
+                        "expected '\"' to close the string that started at byte \(start - 1), found end of input")
         }
         return (try parseEscapedString(from: start), nil)
     }
 
     private func controlCharacterError(_ byte: UInt8) -> JSONParseError {
-        error(.syntax, "unescaped control character 0x\(hex(byte)) in string; expected it escaped (e.g. \\n or \\u00\(hex(byte)))")
+        error(.syntax, "unescaped control character 0x\(hex(byte)) in string; "
+            + "expected it escaped (e.g. \\n or \\u00\(hex(byte)))")
     }
 
     /// Slow path once a backslash is seen: copy into a buffer, unescaping.
@@ -121,7 +123,8 @@ extension JSONByteReader {
             }
             appendUTF8(scalar, to: &buffer)
         default:
-            let shown = byte >= 0x20 && byte < 0x7F ? "\\\(Character(Unicode.Scalar(byte)))" : "'\\' and byte 0x\(hex(byte))"
+            let printable = byte >= 0x20 && byte < 0x7F
+            let shown = printable ? "\\\(Character(Unicode.Scalar(byte)))" : "'\\' and byte 0x\(hex(byte))"
             throw error(.syntax, "invalid escape; expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX, "
                 + "found \(shown)", at: escapeStart)
         }
@@ -130,7 +133,9 @@ extension JSONByteReader {
     private mutating func parseHex4() throws(JSONParseError) -> UInt32 {
         var value: UInt32 = 0
         for _ in 0..<4 {
-            guard index < bytes.count else { throw error(.syntax, "expected 4 hex digits after \\u, found end of input") }
+            guard index < bytes.count else {
+                throw error(.syntax, "expected 4 hex digits after \\u, found end of input")
+            }
             let byte = bytes[index]
             let digit: UInt32
             switch byte {

@@ -26,8 +26,9 @@ public struct BatchRequest: Sendable, Hashable {
     /// seq, an id, a type and an occurred_at. Payloads are not checked here; see `invalidEvents()`.
     public static func decode(_ body: [UInt8], limits: Limits = Limits()) throws(BatchDecodingError) -> BatchRequest {
         guard body.count <= limits.maxBytes else {
-            throw BatchDecodingError(code: .tooLarge, path: "",
-                                     message: "body of \(body.count) bytes exceeds the limit of \(limits.maxBytes) bytes")
+            throw BatchDecodingError(
+                code: .tooLarge, path: "",
+                message: "body of \(body.count) bytes exceeds the limit of \(limits.maxBytes) bytes")
         }
         let json: JSONValue
         do {
@@ -48,7 +49,8 @@ public struct BatchRequest: Sendable, Hashable {
         var backlog: [String: StreamBacklog] = [:]
         if let value = header.value("backlog") {
             guard case .object(let streams) = value else {
-                throw header.fail("backlog", "expected an object of stream → {pending, oldest_age_s}, found \(value.typeName)")
+                throw header.fail(
+                    "backlog", "expected an object of stream → {pending, oldest_age_s}, found \(value.typeName)")
             }
             for member in streams {
                 let entry = try FieldReader(member.value, path: "backlog.\(member.key)",

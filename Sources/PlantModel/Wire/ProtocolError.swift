@@ -112,7 +112,8 @@ public enum ProtocolError: Error, Sendable, Hashable, CustomStringConvertible {
             case (409, "sequence_gap"):
                 return .sequenceGap(expectedSeq: try reader.integer("expected_seq", minimum: 1))
             case (409, "sequence_conflict"):
-                return .sequenceConflict(seq: try reader.integer("seq", minimum: 1), reason: try reader.string("reason"))
+                return .sequenceConflict(
+                    seq: try reader.integer("seq", minimum: 1), reason: try reader.string("reason"))
             case (422, "invalid_events"):
                 let value = try reader.required("events", "an array of {seq, reason}")
                 guard case .array(let elements) = value else {
@@ -121,7 +122,8 @@ public enum ProtocolError: Error, Sendable, Hashable, CustomStringConvertible {
                 var events: [InvalidEvent] = []
                 for (k, element) in elements.enumerated() {
                     let entry = try FieldReader(lenient: element, path: "events[\(k)]")
-                    events.append(InvalidEvent(seq: try entry.integer("seq", minimum: 1), reason: try entry.string("reason")))
+                    events.append(InvalidEvent(
+                        seq: try entry.integer("seq", minimum: 1), reason: try entry.string("reason")))
                 }
                 return .invalidEvents(events)
             case (400, _):
