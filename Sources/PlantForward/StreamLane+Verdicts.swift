@@ -34,14 +34,14 @@ extension StreamLane {
         case .authenticationRefused(let message):
             context.health.authenticationFailed(message)
             let next = context.clock() + context.settings.authRetryInterval.milliseconds
-            condition.withLock { state = .authenticationFailed(reason: message, nextAttemptAt: next) }
             context.health.recordFailure(stream: stream, message)
+            condition.withLock { state = .authenticationFailed(reason: message, nextAttemptAt: next) }
             return .retry(at: .now + context.settings.authRetryInterval)
         case .certificateRefused(let message):
             context.health.certificateFailed(message)
             let next = context.clock() + context.settings.authRetryInterval.milliseconds
-            condition.withLock { state = .certificateFailed(reason: message, nextAttemptAt: next) }
             context.health.recordFailure(stream: stream, message)
+            condition.withLock { state = .certificateFailed(reason: message, nextAttemptAt: next) }
             return .retry(at: .now + context.settings.authRetryInterval)
         }
     }
@@ -224,12 +224,12 @@ extension StreamLane {
     /// (`key` nil: hub-wide, logged by `HubHealth`). Retries the same batch, or rewinds.
     private func backOff(_ delay: Duration, key: String?, _ message: String, rewindTo seq: Int64? = nil) -> Step {
         let until = context.clock() + delay.milliseconds
-        condition.withLock { state = .backingOff(until: until, reason: message) }
         context.health.recordFailure(stream: stream, message)
         if let key, key != loggedCondition {
             loggedCondition = key
             context.log(ForwarderLogRecord(level: .warning, stream: stream, message: message + "; backing off"))
         }
+        condition.withLock { state = .backingOff(until: until, reason: message) }
         let at = ContinuousClock.now + delay
         if let seq { return .rewind(to: seq, at: at) }
         return .retry(at: at)

@@ -165,10 +165,11 @@ final class StreamLane: @unchecked Sendable {
 
     /// Stops the stream for good (until the forwarder is restarted), loudly.
     func halt(because reason: String) {
-        condition.withLock { state = .conflict(reason: reason) }
+        // The state last: whoever sees it finds the log line and the last error already there.
         context.health.recordFailure(stream: stream, reason)
         context.log(ForwarderLogRecord(level: .error, stream: stream, message: "stopped: \(reason)"))
         loggedCondition = "conflict"
+        condition.withLock { state = .conflict(reason: reason) }
     }
 
     var isStopping: Bool { condition.withLock { stopping } }
@@ -247,6 +248,7 @@ final class StreamLane: @unchecked Sendable {
         condition.lock()
         abandoned = true
         while handling { condition.wait() }
+        inFlight = nil
         if case .conflict = state {} else { state = .stopped }
         condition.unlock()
     }

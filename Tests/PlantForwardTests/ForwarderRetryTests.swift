@@ -146,8 +146,10 @@ import Testing
         let reason = "hub answered 401 Unauthorized: unauthorized: bad or missing plant token"
         #expect(eventually { forwarder.status().hub == .authenticationFailed(since: Self.now, reason: reason) })
         #expect(
-            forwarder.status()["production"]?.state
-                == .authenticationFailed(reason: reason, nextAttemptAt: Self.now + 200))
+            eventually {
+                forwarder.status()["production"]?.state
+                    == .authenticationFailed(reason: reason, nextAttemptAt: Self.now + 200)
+            })
         #expect(gaps(hub.requests("production")).allSatisfy { $0 >= .milliseconds(200) })
         #expect(hub.stored("production").isEmpty)
         #expect(
@@ -180,6 +182,11 @@ import Testing
                 if case .certificateFailed = untrusting.status().hub { return true }
                 return false
             })
+        #expect(
+            eventually {
+                if case .certificateFailed = untrusting.status()["production"]?.state { return true }
+                return false
+            })
         guard case .certificateFailed(let reason, let next) = untrusting.status()["production"]?.state else {
             Issue.record("expected a certificate failure state")
             return
@@ -197,5 +204,62 @@ import Testing
         defer { trusting.stop(deadline: .now + .seconds(2)) }
         #expect(hub.waitForStored("production", count: 5))
         #expect(hub.stored("production").map(\.id) == (1...5).map { TestEvents.id("production", $0) })
+    }
+
+    @Test func hubRequiringAClientCertificateGetsOneOrReportsACertificateState() throws {
+        let certificates = try TestCertificates()
+        defer { certificates.remove() }
+        let journal = try TestJournal()
+        defer { journal.close() }
+        let tls = try TLSServerContext(
+            certFile: certificates.serverCertFile, keyFile: certificates.serverKeyFile,
+            clientCAFile: certificates.caFile, requireClientCertificate: true)
+        let hub = try TestHub(tls: tls)
+        defer { hub.stop() }
+        try journal.append("production", 1...3)
+        var settings = testSettings("https://127.0.0.1:\(hub.port)")
+        settings.caFile = certificates.caFile
+        let log = LogRecorder()
+        let anonymous = try Forwarder(journal: journal.journal, settings: settings, logger: log.logger)
+        try anonymous.start()
+        #expect(
+            eventually {
+                if case .certificateFailed = anonymous.status().hub { return true }
+                return false
+            })
+        #expect(eventually { log.all.filter { $0.level == .error }.count == 1 })
+        #expect(hub.stored("production").isEmpty)
+        anonymous.stop(deadline: .now + .seconds(2))
+
+        settings.clientCertFile = certificates.clientCertFile
+        settings.clientKeyFile = certificates.clientKeyFile
+        let identified = try Forwarder(journal: journal.journal, settings: settings)
+        try identified.start()
+        defer { identified.stop(deadline: .now + .seconds(2)) }
+        #expect(hub.waitForStored("production", count: 3))
+    }
+
+    @Test func unusableSettingsAreRefusedWithEveryProblem() throws {
+        let journal = try TestJournal()
+        defer { journal.close() }
+        var settings = ForwarderSettings(hubURL: "ftp://hub", plant: "", token: "line\n")
+        settings.maxBatchEvents = 0
+        #expect(
+            throws: ForwarderError.invalidSettings([
+                "hub URL \"ftp://hub\": expected https://host[:port][/path] (or http:// for tests)",
+                "plant id is empty", "token contains control characters (a stray newline in the token file?)",
+                "max batch events must be at least 1, found 0",
+            ])
+        ) {
+            try Forwarder(journal: journal.journal, settings: settings)
+        }
+        settings = ForwarderSettings(
+            hubURL: "https://hub:8443", plant: "P100", token: "t", caFile: "/nonexistent/ca.pem")
+        #expect {
+            try Forwarder(journal: journal.journal, settings: settings)
+        } throws: { error in
+            guard case ForwarderError.tls(let message) = error else { return false }
+            return message.hasPrefix("TLS /nonexistent/ca.pem: cannot load CA file /nonexistent/ca.pem")
+        }
     }
 }

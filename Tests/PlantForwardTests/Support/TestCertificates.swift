@@ -8,6 +8,8 @@ struct TestCertificates {
     var otherCAFile: String { directory + "/other-ca.pem" }
     var serverCertFile: String { directory + "/server.pem" }
     var serverKeyFile: String { directory + "/server.key" }
+    var clientCertFile: String { directory + "/client.pem" }
+    var clientKeyFile: String { directory + "/client.key" }
 
     init() throws {
         directory =
@@ -16,16 +18,10 @@ struct TestCertificates {
         do {
             try makeCA("ca", subject: "/CN=PlantSync Test CA")
             try makeCA("other-ca", subject: "/CN=Unrelated CA")
-            try "basicConstraints=CA:FALSE\nsubjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n"
-                .write(toFile: directory + "/server.ext", atomically: true, encoding: .utf8)
-            try openssl([
-                "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost",
-            ])
-            try openssl([
-                "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-                "-out", "server.pem", "-days", "2", "-extfile", "server.ext",
-            ])
+            try makeLeaf(
+                "server", subject: "/CN=localhost",
+                extensions: "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n")
+            try makeLeaf("client", subject: "/CN=plant-P100", extensions: "extendedKeyUsage=clientAuth\n")
         } catch {
             remove()
             throw error
@@ -38,6 +34,19 @@ struct TestCertificates {
         try openssl([
             "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
             "-keyout", "\(name).key", "-out", "\(name).pem", "-days", "2", "-subj", subject,
+        ])
+    }
+
+    private func makeLeaf(_ name: String, subject: String, extensions: String) throws {
+        try ("basicConstraints=CA:FALSE\n" + extensions)
+            .write(toFile: directory + "/\(name).ext", atomically: true, encoding: .utf8)
+        try openssl([
+            "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+            "-keyout", "\(name).key", "-out", "\(name).csr", "-subj", subject,
+        ])
+        try openssl([
+            "x509", "-req", "-in", "\(name).csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+            "-out", "\(name).pem", "-days", "2", "-extfile", "\(name).ext",
         ])
     }
 
