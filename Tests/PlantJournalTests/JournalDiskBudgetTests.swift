@@ -13,19 +13,24 @@ import Testing
             let path = directory + "/j.db"
             var options = testOptions()
             options.streamPriorities = ["telemetry": .low]
-            // Measure an empty journal's size, then reopen with a budget a little above it.
+            // The WAL counts as usage: keep it small (checkpoint every 8 pages, truncate on reset) so
+            // its size cannot swamp the margins below. No fsync needed for this test.
+            options.walAutoCheckpointPages = 8
+            options.journalSizeLimit = 0
+            options.durability = .normal
+            // Measure an almost empty journal's size, then reopen with a budget above it.
             let probe = try Journal.open(path: path, options: options)
             try probe.append([record("production", "p0")])
             let base = try usage(probe)
             probe.close()
-            options.diskBudget = base + 100_000
-            options.lowPriorityShare = Double(base + 20_000) / Double(base + 100_000)
+            options.diskBudget = base + 400_000
+            options.lowPriorityShare = Double(base + 150_000) / Double(base + 400_000)
             let journal = try Journal.open(path: path, options: options)
             defer { journal.close() }
             let body = String(repeating: "t", count: 1_000)
 
             var telemetryRefusal: DiskRefusal?
-            for n in 1...200 {
+            for n in 1...1_000 {
                 do {
                     try journal.append([record("telemetry", "t\(n)", body: body)])
                 } catch let JournalError.diskBudgetExceeded(refusal) {
@@ -40,7 +45,7 @@ import Testing
                 Issue.record("expected a budget refusal, got \(low.limit)")
                 return
             }
-            #expect(limit == Int64(Double(base + 100_000) * options.lowPriorityShare))
+            #expect(limit == Int64(Double(base + 400_000) * options.lowPriorityShare))
             #expect(wouldUse > limit)
             #expect(
                 JournalError.diskBudgetExceeded(low).description
@@ -52,7 +57,7 @@ import Testing
             try journal.append([record("telemetry", "tx", body: "1"), record("production", "p2", body: "1")])
 
             var normalRefusal: DiskRefusal?
-            for n in 3...400 {
+            for n in 3...2_000 {
                 do {
                     try journal.append([record("production", "p\(n)", body: body)])
                 } catch let JournalError.diskBudgetExceeded(refusal) {
@@ -64,7 +69,7 @@ import Testing
             #expect(normal.stream == "production")
             #expect(normal.priority == .normal)
             if case let .budget(_, limit) = normal.limit {
-                #expect(limit == base + 100_000)
+                #expect(limit == base + 400_000)
             } else {
                 Issue.record("expected a budget refusal, got \(normal.limit)")
             }
