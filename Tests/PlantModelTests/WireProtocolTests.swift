@@ -105,6 +105,8 @@ import Testing
          .malformed, "events[0].data: missing required field; expected an object"),
         (#"{"plant":"P1","stream":"s","epoch":"e","first_seq":1,"events":[{"seq":1,"id":"a","type":"t","occurred_at":"1970-01-01T00:00:00.000Z","data":{}},{"seq":3}]}"#,
          .malformed, "events[1].seq: expected 2 (first_seq + 1), found 3"),
+        (#"{"plant":"P1","stream":"s","epoch":"e","first_seq":9223372036854775807,"events":[{"seq":9223372036854775807,"id":"a","type":"t","occurred_at":"1970-01-01T00:00:00.000Z","data":{}},{"seq":1}]}"#,
+         .malformed, "events[1]: seq exceeds the 64-bit range"),
     ]
 
     @Test(arguments: malformedBatches)

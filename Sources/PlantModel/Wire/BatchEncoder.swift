@@ -54,7 +54,7 @@ public struct BatchEncoder {
         writer.bytes.append(UInt8(ascii: ","))
         writer.bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: canonicalEvent[1...]))
         eventCount += 1
-        nextSeq += 1
+        nextSeq &+= 1  // wraps only after seq Int64.max; every later append then fails the contiguity check
     }
 
     public mutating func append(seq: Int64, canonicalEvent: [UInt8]) throws(BatchEncodingError) {

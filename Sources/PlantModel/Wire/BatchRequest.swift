@@ -102,7 +102,8 @@ public struct WireEvent: Sendable, Hashable {
 
     init(_ value: JSONValue, index: Int, firstSeq: Int64) throws(EventFieldError) {
         let path = "events[\(index)]"
-        let expectedSeq = firstSeq + Int64(index)
+        let (expectedSeq, overflow) = firstSeq.addingReportingOverflow(Int64(index))
+        guard !overflow else { throw EventFieldError(path: path, message: "seq exceeds the 64-bit range") }
         guard case .object(var object) = value else {
             throw EventFieldError(path: path, message: "expected an event object, found \(value.typeName)")
         }
