@@ -1,5 +1,6 @@
-@testable import PlantCapture
 import Testing
+
+@testable import PlantCapture
 
 @Suite("TelemetryFeed line framing")
 struct TelemetryFeedLineFramerTests {

@@ -1,8 +1,9 @@
 import Glibc
-@testable import PlantCapture
 import PlantConfig
 import PlantModel
 import Testing
+
+@testable import PlantCapture
 
 /// The adapter over real loopback TCP, in both modes, with a recording sink. Every wait is for a condition
 /// with a deadline.
@@ -99,7 +100,10 @@ struct TelemetryFeedTCPTests {
         fast.send("B.1,2,good,5\nB.2,garbage,good,5\n")
         #expect(Support.waitUntil { sink.samples.count == 1 && sink.problems.count == 1 })
         #expect(sink.samples == [Support.sample("B.1", Support.number("2"), at: 5)])
-        #expect(sink.problems.map(\.reason) == [#"value: expected a number, true, false or a quoted string, found "garbage""#])
+        #expect(
+            sink.problems.map(\.reason) == [
+                #"value: expected a number, true, false or a quoted string, found "garbage""#
+            ])
         #expect(feed.health.connection == .connected)
 
         // A third gateway is one too many: closed at once, the other two are untouched.
@@ -107,7 +111,11 @@ struct TelemetryFeedTCPTests {
         let extra = try Sockets.Peer.connect(port: port)
         #expect(extra.sawClose())
         #expect(feed.statistics.connectionsRefused == 1)
-        #expect(sink.logs.contains { $0.hasPrefix("warning feed: refused gateway 127.0.0.1:") && $0.hasSuffix("2 already connected (max_connections)") })
+        #expect(
+            sink.logs.contains {
+                $0.hasPrefix("warning feed: refused gateway 127.0.0.1:")
+                    && $0.hasSuffix("2 already connected (max_connections)")
+            })
 
         slow.send("6\n")  // the half line completes: nothing of it was lost
         #expect(Support.waitUntil { sink.samples.count == 2 })

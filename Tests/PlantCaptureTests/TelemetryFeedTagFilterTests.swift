@@ -1,6 +1,7 @@
-@testable import PlantCapture
 import PlantModel
 import Testing
+
+@testable import PlantCapture
 
 @Suite("TelemetryFeed tag filter, raw stream filter, backoff")
 struct TelemetryFeedTagFilterTests {

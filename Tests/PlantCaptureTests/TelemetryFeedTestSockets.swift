@@ -120,7 +120,9 @@ enum TelemetryFeedTestSockets {
         func send(_ bytes: [UInt8]) {
             var offset = 0
             while offset < bytes.count {
-                let sent = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                let sent = bytes[offset...].withUnsafeBytes {
+                    Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+                }
                 if sent < 0 && errno == EINTR { continue }
                 guard sent > 0 else {
                     Issue.record("send failed: errno \(errno)")

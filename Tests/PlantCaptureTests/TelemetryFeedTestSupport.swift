@@ -1,8 +1,9 @@
 import Glibc
-@testable import PlantCapture
 import PlantModel
 import Synchronization
 import Testing
+
+@testable import PlantCapture
 
 /// Helpers for the telemetry feed tests, in one namespace so other tests in this target cannot collide.
 enum TelemetryFeedTestSupport {

@@ -39,7 +39,9 @@ enum KepwareMessageShape {
 
     private static func sample(_ element: JSONValue, field: String) -> Result<TelemetrySample, TelemetryLineError> {
         guard case .object(let value) = element else {
-            return .failure(TelemetryLineError("\(field): expected an object {\"id\", \"v\", \"q\", \"t\"}, found \(found(element))"))
+            return .failure(
+                TelemetryLineError(
+                    "\(field): expected an object {\"id\", \"v\", \"q\", \"t\"}, found \(found(element))"))
         }
         guard let idValue = value["id"] else { return .failure(TelemetryLineError("\(field): missing \"id\"")) }
         guard case .string(let id) = idValue, !id.isEmpty else {
@@ -81,7 +83,8 @@ enum KepwareMessageShape {
             let milliseconds = text.withUTF8 { TelemetryText.epochMilliseconds(UnsafeRawBufferPointer($0)) }
             if let milliseconds { return .success(milliseconds) }
         }
-        return .failure(TelemetryLineError("\(field): expected \(TelemetryText.epochExpectation), found \(found(value))"))
+        return .failure(
+            TelemetryLineError("\(field): expected \(TelemetryText.epochExpectation), found \(found(value))"))
     }
 
     /// `number 1.5`, `string "abc"`, `boolean true`, `null`, `array`, `object`.

@@ -2,9 +2,9 @@
 // line is reported once, as soon as it passes the limit, and the rest of it is skipped up to the next
 // newline, so a feed that sends megabytes of noise without a newline costs one report and no memory.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Splits a byte stream into lines ended by LF (a CR before the LF is removed). Blank lines are skipped.

@@ -70,10 +70,12 @@ public final class TelemetryFeed: InputAdapter {
     }
 
     public func stop() {
-        guard let run = running.withLock({ current -> Run? in
-            defer { current = nil }
-            return current
-        }) else { return }
+        guard
+            let run = running.withLock({ current -> Run? in
+                defer { current = nil }
+                return current
+            })
+        else { return }
         if !Self.end(run) {
             state.recordError("a connection thread did not end within 10s of stop (sink blocked?)")
         }

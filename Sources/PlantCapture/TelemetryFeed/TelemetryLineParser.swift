@@ -18,7 +18,8 @@ public enum TelemetryLineParser {
             throw TelemetryLineError("invalid UTF-8 at byte \(offset)")
         }
         if let offset = line.firstIndex(where: { $0 < 0x20 && $0 != 0x09 || $0 == 0x7F }) {
-            throw TelemetryLineError("control character \(TelemetryText.describe(byte: line[offset])) at byte \(offset)")
+            throw TelemetryLineError(
+                "control character \(TelemetryText.describe(byte: line[offset])) at byte \(offset)")
         }
         var start = 0
         while start < line.count && (line[start] == 0x20 || line[start] == 0x09) { start += 1 }
