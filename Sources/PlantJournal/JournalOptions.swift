@@ -58,6 +58,8 @@ public struct JournalOptions: Sendable {
     public var diskBudget: Int64? = nil
     /// Free bytes to leave on the file system for the WAL and checkpoints.
     public var reserve: Int64 = 64 << 20
+    /// How often the writer measures disk usage; in between it adds each group's estimated size.
+    public var diskMeasureInterval: Duration = .milliseconds(250)
     /// Share of `diskBudget` beyond which `.low` streams are refused.
     public var lowPriorityShare: Double = 0.8
     /// Priority per stream name; unlisted streams are `.normal`.

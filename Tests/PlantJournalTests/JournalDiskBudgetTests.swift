@@ -18,6 +18,7 @@ import Testing
             options.walAutoCheckpointPages = 8
             options.journalSizeLimit = 0
             options.durability = .normal
+            options.diskMeasureInterval = .zero  // measure before every group: no timing in the test
             // Measure an almost empty journal's size, then reopen with a budget above it.
             let probe = try Journal.open(path: path, options: options)
             try probe.append([record("production", "p0")])

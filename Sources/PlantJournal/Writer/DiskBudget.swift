@@ -34,7 +34,7 @@ struct DiskUsageTracker {
     private var measuredAt = ContinuousClock.Instant.now
     let interval: Duration
 
-    init(interval: Duration = .milliseconds(250)) { self.interval = interval }
+    init(interval: Duration) { self.interval = interval }
 
     mutating func current(_ db: Connection, path: String) throws -> DiskUsage {
         if let measured, ContinuousClock.now - measuredAt < interval { return measured }

@@ -13,7 +13,7 @@ final class WriterSession {
     let options: JournalOptions
     private(set) var db: Connection
     private let budget: DiskBudget
-    var usage = DiskUsageTracker()
+    var usage: DiskUsageTracker
     private var cursors: [StreamCursor] = []
     private var cursorIndex: [String: Int] = [:]
     /// Dead letters recorded; while zero, appends skip the dead-letter id lookup.
@@ -30,6 +30,7 @@ final class WriterSession {
         self.options = options
         self.health = health
         self.budget = DiskBudget(path: path, options: options)
+        self.usage = DiskUsageTracker(interval: options.diskMeasureInterval)
         self.db = try JournalSchema.openWriter(path: path, options: options)
         do {
             deadLetterCount = try db.withCachedStatement("SELECT count(*) FROM dead_letters") {
