@@ -46,7 +46,8 @@ public final class Hub: Sendable {
                 plantTokens: plantTokens, readerTokens: readerTokens, reader: reader,
                 defaultFeedLimit: options.defaultFeedLimit, maxFeedLimit: options.maxFeedLimit, clock: options.clock))
 
-        var http = HTTPServerConfiguration(host: configuration.listen.host, port: UInt16(clamping: configuration.listen.port))
+        var http = HTTPServerConfiguration(
+            host: configuration.listen.host, port: UInt16(clamping: configuration.listen.port))
         http.maxConnections = configuration.limits.maxConnections
         http.idleTimeout = options.idleTimeout
         http.limits.maxBodyBytes = maxBatchBytes
@@ -66,10 +67,13 @@ public final class Hub: Sendable {
             throw .listen(address: configuration.listen.description, detail: "\(error)")
         }
         port = server.port
-        options.log(HubLog.line("notice", "hub listening", [
-            "address": "\(configuration.listen.host):\(port)", "tls": configuration.tls == nil ? "off" : "on",
-            "store": storePath, "plants": String(configuration.plants.count),
-        ]))
+        options.log(
+            HubLog.line(
+                "notice", "hub listening",
+                [
+                    "address": "\(configuration.listen.host):\(port)", "tls": configuration.tls == nil ? "off" : "on",
+                    "store": storePath, "plants": String(configuration.plants.count),
+                ]))
     }
 
     /// Stops serving (requests in flight are answered), then commits what is queued and closes the

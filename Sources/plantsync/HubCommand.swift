@@ -32,7 +32,9 @@ extension Command {
                 return addPlant(options.positionals[1], configPath: options.value("--config"))
             case let other?:
                 var message = "unknown subcommand '\(other)'"
-                if let near = CommandLineOptions.nearest(other, in: ["add-plant"]) { message += " (did you mean '\(near)'?)" }
+                if let near = CommandLineOptions.nearest(other, in: ["add-plant"]) {
+                    message += " (did you mean '\(near)'?)"
+                }
                 throw UsageError(command: "hub", message: message)
             }
         })
@@ -89,19 +91,22 @@ extension Command {
             }
         }
         guard (1...32).contains(plant.unicodeScalars.count), validCharacters else {
-            writeError("plantsync hub add-plant: invalid plant ID \"\(plant)\": expected 1–32 letters, digits, \"_\" or \"-\"")
+            writeError(
+                "plantsync hub add-plant: invalid plant ID \"\(plant)\": expected 1–32 letters, digits, \"_\" or \"-\"")
             return ExitCode.usage
         }
         if let configPath {
             guard let configuration = loadHubConfiguration(configPath) else { return ExitCode.config }
             if configuration.plants.contains(where: { $0.id == plant }) {
-                writeError("plantsync hub add-plant: \(configPath) already lists plant \(plant); "
-                    + "to replace its token, remove that entry first")
+                writeError(
+                    "plantsync hub add-plant: \(configPath) already lists plant \(plant); "
+                        + "to replace its token, remove that entry first")
                 return ExitCode.dataError
             }
         }
         let token = NewPlantToken.generate()
-        print("""
+        print(
+            """
             Token for plant \(plant) (shown only now; put it in the agent's token_file, mode 0600):
             \(token.token)
 

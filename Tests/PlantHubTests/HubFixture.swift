@@ -29,7 +29,8 @@ final class HubFixture {
         extraPlants: [String: String] = [:], directory: TemporaryDirectory? = nil
     ) throws {
         self.directory = try directory ?? TemporaryDirectory()
-        plants = ["P100": "token-p100-aaaaaaaaaaaa", "P200": "token-p200-bbbbbbbbbbbb"].merging(extraPlants) { a, _ in a }
+        plants = ["P100": "token-p100-aaaaaaaaaaaa", "P200": "token-p200-bbbbbbbbbbbb"].merging(extraPlants) { a, _ in a
+        }
         try startHub(limits: limits, commitQueue: commitQueue)
     }
 
@@ -68,7 +69,8 @@ final class HubFixture {
     func post(_ body: [UInt8], token: String?, client: HTTPClient? = nil) throws -> HTTPResponse {
         var headers = HTTPHeaders([("Content-Type", "application/json")])
         if let token { headers.add("Authorization", "Bearer \(token)") }
-        return try (client ?? self.client()).send(HTTPRequest(method: "POST", target: "/v1/batches", headers: headers, body: body))
+        return try (client ?? self.client()).send(
+            HTTPRequest(method: "POST", target: "/v1/batches", headers: headers, body: body))
     }
 
     func post(_ batch: WireBatch, token: String? = nil, client: HTTPClient? = nil) throws -> HTTPResponse {
@@ -100,7 +102,9 @@ struct WireBatch {
 
     func body() throws -> [UInt8] {
         var encoder = BatchEncoder(plant: plant, stream: stream, epoch: epoch, firstSeq: firstSeq, backlog: backlog)
-        for (offset, event) in events.enumerated() { try encoder.append(seq: firstSeq + Int64(offset), canonicalEvent: event) }
+        for (offset, event) in events.enumerated() {
+            try encoder.append(seq: firstSeq + Int64(offset), canonicalEvent: event)
+        }
         return encoder.finish()
     }
 }
@@ -111,9 +115,11 @@ enum Events {
 
     static func downtime(_ minute: Int, reason: String = "no_material") -> [UInt8] {
         let start = base.adding(milliseconds: Int64(minute) * 60_000)
-        let payload = Downtime(plant: "P100", line: "L3", reason: reason, start: start, end: start.adding(milliseconds: 30_000))
+        let payload = Downtime(
+            plant: "P100", line: "L3", reason: reason, start: start, end: start.adding(milliseconds: 30_000))
         let event = try! Event(
-            id: EventID.downtime(plant: "P100", line: "L3", start: start), occurredAt: start, payload: .downtime(payload))
+            id: EventID.downtime(plant: "P100", line: "L3", start: start), occurredAt: start,
+            payload: .downtime(payload))
         return event.canonicalJSON()
     }
 
@@ -127,7 +133,8 @@ enum Events {
     static func tombstone(replacing minute: Int, seq: Int64, reason: String) -> [UInt8] {
         let original = try! EventID(id(minute))
         let payload = DeadLetterTombstone(
-            originalSeq: seq, originalID: original, originalType: "downtime", originalStream: "production", reason: reason)
+            originalSeq: seq, originalID: original, originalType: "downtime", originalStream: "production",
+            reason: reason)
         let event = try! Event(
             id: EventID.tombstone(ofID: original), occurredAt: base.adding(milliseconds: Int64(minute) * 60_000),
             payload: .deadLettered(payload))

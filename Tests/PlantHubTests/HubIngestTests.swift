@@ -53,14 +53,16 @@ struct HubIngestTests {
         // The plant lost its journal but kept its epoch (a restored backup): seq 2 is now another event.
         let conflict = try fixture.post(WireBatch(firstSeq: 2, events: [Events.downtime(9), Events.downtime(10)]))
         #expect(conflict.status == 409)
-        let reason = "seq 2 of P100/production is already stored and the hub stores event \(Events.id(2)) there, "
+        let reason =
+            "seq 2 of P100/production is already stored and the hub stores event \(Events.id(2)) there, "
             + "this batch has \(Events.id(9)): the plant lost acknowledged data or two agents share an identity; "
             + "nothing was overwritten"
-        #expect(conflict.bodyText == """
-            {"acked_through":3,"error":"sequence_conflict","kind":"id_differs","reason":"\(reason)",\
-            "received_id":"\(Events.id(9))","seq":2,"stored_id":"\(Events.id(2))"}
+        #expect(
+            conflict.bodyText == """
+                {"acked_through":3,"error":"sequence_conflict","kind":"id_differs","reason":"\(reason)",\
+                "received_id":"\(Events.id(9))","seq":2,"stored_id":"\(Events.id(2))"}
 
-            """)
+                """)
         #expect(try ProtocolError.decode(status: 409, body: conflict.body) == .sequenceConflict(seq: 2, reason: reason))
         // Same id, other content.
         let changed = try fixture.post(WireBatch(firstSeq: 3, events: [Events.downtime(3, reason: "breakdown")]))
@@ -80,10 +82,12 @@ struct HubIngestTests {
         #expect(try fixture.post(WireBatch(firstSeq: 1, events: Events.downtimes(1...1))).status == 200)
         let unknownType = Events.replacing(Events.downtime(3), "\"type\":\"downtime\"", "\"type\":\"shift_report\"")
         let emptyReason = Events.replacing(Events.downtime(4), "\"reason\":\"no_material\"", "\"reason\":\"\"")
-        let refused = try fixture.post(WireBatch(
-            firstSeq: 2, events: [Events.downtime(2), unknownType, emptyReason, Events.downtime(5)]))
+        let refused = try fixture.post(
+            WireBatch(
+                firstSeq: 2, events: [Events.downtime(2), unknownType, emptyReason, Events.downtime(5)]))
         #expect(refused.status == 422)
-        let known = "production_confirmation, downtime, inventory_movement, quality_hold, quality_release, dead_lettered"
+        let known =
+            "production_confirmation, downtime, inventory_movement, quality_hold, quality_release, dead_lettered"
         let body = try JSONParser.parse(refused.body)
         #expect(body["error"] == .string("invalid_events"))
         #expect(body["acked_through"] == .number(JSONNumber(1)))
@@ -92,7 +96,9 @@ struct HubIngestTests {
         #expect(events[0]["seq"] == .number(JSONNumber(3)))
         #expect(events[0]["code"] == .string("unknown_event_type"))
         #expect(events[0]["id"] == .string(Events.id(3)))
-        #expect(events[0]["reason"] == .string("unknown_event_type: unknown event type \"shift_report\"; the hub accepts \(known)"))
+        #expect(
+            events[0]["reason"]
+                == .string("unknown_event_type: unknown event type \"shift_report\"; the hub accepts \(known)"))
         #expect(events[1]["seq"] == .number(JSONNumber(4)))
         #expect(events[1]["code"] == .string("invalid_event"))
         #expect(events[1]["reason"] == .string("invalid_event: data.reason: expected a non-empty string, found \"\""))
@@ -103,19 +109,26 @@ struct HubIngestTests {
         }
         #expect(invalid.map(\.seq) == [3, 4])
         // Nothing of the batch was stored, seq 2 included.
-        #expect(try JSONParser.parse(try fixture.get("/v1/events?plant=P100&stream=production").body)["feed_through"]
-            == .number(JSONNumber(1)))
+        #expect(
+            try JSONParser.parse(try fixture.get("/v1/events?plant=P100&stream=production").body)["feed_through"]
+                == .number(JSONNumber(1)))
 
         // The agent dead-letters 3 and 4 and sends tombstones in their seqs.
-        let fixed = try fixture.post(WireBatch(firstSeq: 2, events: [
-            Events.downtime(2), Events.tombstone(replacing: 3, seq: 3, reason: "unknown_event_type"),
-            Events.tombstone(replacing: 4, seq: 4, reason: "invalid_event"), Events.downtime(5),
-        ]))
+        let fixed = try fixture.post(
+            WireBatch(
+                firstSeq: 2,
+                events: [
+                    Events.downtime(2), Events.tombstone(replacing: 3, seq: 3, reason: "unknown_event_type"),
+                    Events.tombstone(replacing: 4, seq: 4, reason: "invalid_event"), Events.downtime(5),
+                ]))
         #expect(fixed.bodyText == "{\"acked_through\":5}\n")
         let feed = try JSONParser.parse(try fixture.get("/v1/events?plant=P100&stream=production").body)
         let types = try #require(feed["events"]?.arrayValue).map { $0["event"]?["type"] }
-        #expect(types == [.string("downtime"), .string("downtime"), .string("dead_lettered"), .string("dead_lettered"),
-                          .string("downtime")])
+        #expect(
+            types == [
+                .string("downtime"), .string("downtime"), .string("dead_lettered"), .string("dead_lettered"),
+                .string("downtime"),
+            ])
     }
 
     @Test func newEpochIsAcceptedAndKnownIdsAreNotStoredTwice() throws {
@@ -133,9 +146,12 @@ struct HubIngestTests {
         #expect(events.map { $0["event"]?["id"] } == (1...5).map { .string(Events.id($0)) })
         #expect(events.map { $0["position"] } == (1...5).map { .number(JSONNumber(Int64($0))) })
         #expect(events.map { $0["seq"] } == [1, 2, 3, 3, 4].map { .number(JSONNumber(Int64($0))) })
-        #expect(events.map { $0["epoch"] } == [.string("4f1c0000000000000000000000000001"),
-            .string("4f1c0000000000000000000000000001"), .string("4f1c0000000000000000000000000001"),
-            .string(epoch), .string(epoch)])
+        #expect(
+            events.map { $0["epoch"] } == [
+                .string("4f1c0000000000000000000000000001"),
+                .string("4f1c0000000000000000000000000001"), .string("4f1c0000000000000000000000000001"),
+                .string(epoch), .string(epoch),
+            ])
     }
 
     @Test func badOrMissingTokenIs401() throws {
@@ -144,15 +160,17 @@ struct HubIngestTests {
         let wrong = try fixture.post(body, token: "not-a-plant-token")
         #expect(wrong.status == 401)
         #expect(wrong.headers["WWW-Authenticate"] == #"Bearer realm="plantsync", error="invalid_token""#)
-        #expect(wrong.bodyText == """
-            {"error":"unauthorized","message":"the bearer token belongs to no configured plant"}
+        #expect(
+            wrong.bodyText == """
+                {"error":"unauthorized","message":"the bearer token belongs to no configured plant"}
 
-            """)
+                """)
         let missing = try fixture.post(body, token: nil)
         #expect(missing.status == 401)
         #expect(missing.headers["WWW-Authenticate"] == #"Bearer realm="plantsync""#)
-        #expect(try JSONParser.parse(missing.body)["message"]
-            == .string("missing Authorization header: expected \"Authorization: Bearer <plant token>\""))
+        #expect(
+            try JSONParser.parse(missing.body)["message"]
+                == .string("missing Authorization header: expected \"Authorization: Bearer <plant token>\""))
         // A reader token cannot send batches.
         #expect(try fixture.post(body, token: HubFixture.readerToken).status == 401)
         #expect(try ProtocolError.decode(status: 401, body: wrong.body) == .unauthorized)
@@ -160,12 +178,14 @@ struct HubIngestTests {
 
     @Test func tokenOfAnotherPlantIs403() throws {
         let fixture = try HubFixture()
-        let response = try fixture.post(WireBatch(firstSeq: 1, events: Events.downtimes(1...1)), token: fixture.plants["P200"])
+        let response = try fixture.post(
+            WireBatch(firstSeq: 1, events: Events.downtimes(1...1)), token: fixture.plants["P200"])
         #expect(response.status == 403)
-        #expect(response.bodyText == """
-            {"error":"forbidden","message":"the token is for plant P200, the batch is for plant P100"}
+        #expect(
+            response.bodyText == """
+                {"error":"forbidden","message":"the token is for plant P200, the batch is for plant P100"}
 
-            """)
+                """)
         #expect(try JSONParser.parse(try fixture.get("/v1/plants").body)["plants"]?[0]?["last_seen"] == .null)
     }
 
@@ -176,10 +196,11 @@ struct HubIngestTests {
         let fixture = try HubFixture(limits: limits)
         let tooMany = try fixture.post(WireBatch(firstSeq: 1, events: Events.downtimes(1...4)))
         #expect(tooMany.status == 413)
-        #expect(tooMany.bodyText == """
-            {"error":"too_large","max_bytes":4096,"max_events":3,"message":"4 events exceed the limit of 3 per batch"}
+        #expect(
+            tooMany.bodyText == """
+                {"error":"too_large","max_bytes":4096,"max_events":3,"message":"4 events exceed the limit of 3 per batch"}
 
-            """)
+                """)
         // Larger than max_batch_bytes: the HTTP layer refuses before reading the body.
         let body = [UInt8](repeating: UInt8(ascii: " "), count: 4097)
         let tooBig = try fixture.post(body, token: fixture.plants["P100"])

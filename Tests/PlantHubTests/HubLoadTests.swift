@@ -40,8 +40,9 @@ struct HubLoadTests {
         let p100 = fixture.plants["P100"]!
         let a = Background { () -> Int in
             let client = try? HTTPClientFactory.plain(port: port)
-            let request = HTTPRequest(method: "POST", target: "/v1/batches",
-                                      headers: ["Authorization": "Bearer \(p100)"], body: first)
+            let request = HTTPRequest(
+                method: "POST", target: "/v1/batches",
+                headers: ["Authorization": "Bearer \(p100)"], body: first)
             return (try? client?.send(request))??.status ?? -1
         }
         #expect(waitUntil { hub.pendingBatches == 1 })
@@ -49,28 +50,31 @@ struct HubLoadTests {
         let busy = try fixture.post(WireBatch(stream: "quality", firstSeq: 1, events: Events.downtimes(3...3)))
         #expect(busy.status == 429)
         #expect(busy.headers["Retry-After"] == "1")
-        #expect(busy.bodyText == """
-            {"error":"too_many_requests","message":"plant P100 has 1 batches waiting already","retry_after_s":1}
+        #expect(
+            busy.bodyText == """
+                {"error":"too_many_requests","message":"plant P100 has 1 batches waiting already","retry_after_s":1}
 
-            """)
+                """)
         #expect(try ProtocolError.decode(status: 429, body: busy.body) == .overloaded(retryAfterSeconds: 1))
 
         let second = try WireBatch(plant: "P200", firstSeq: 1, events: Events.downtimes(4...4)).body()
         let p200 = fixture.plants["P200"]!
         let c = Background { () -> Int in
             let client = try? HTTPClientFactory.plain(port: port)
-            let request = HTTPRequest(method: "POST", target: "/v1/batches",
-                                      headers: ["Authorization": "Bearer \(p200)"], body: second)
+            let request = HTTPRequest(
+                method: "POST", target: "/v1/batches",
+                headers: ["Authorization": "Bearer \(p200)"], body: second)
             return (try? client?.send(request))??.status ?? -1
         }
         #expect(waitUntil { hub.pendingBatches == 2 })
         let full = try fixture.post(WireBatch(plant: "P300", firstSeq: 1, events: Events.downtimes(5...5)))
         #expect(full.status == 503)
         #expect(full.headers["Retry-After"] == "1")
-        #expect(full.bodyText == """
-            {"error":"overloaded","message":"the hub has too many batches waiting to be stored","retry_after_s":1}
+        #expect(
+            full.bodyText == """
+                {"error":"overloaded","message":"the hub has too many batches waiting to be stored","retry_after_s":1}
 
-            """)
+                """)
 
         try blocker.execute("COMMIT")
         #expect(a.wait() == 200)
@@ -91,7 +95,9 @@ struct HubLoadTests {
             Background { () -> Int in
                 var ok = 0
                 for index in stride(from: lane, to: count, by: 10) {
-                    if (try? clients[index].send(HTTPRequest(method: "GET", target: "/healthz")))?.status == 200 { ok += 1 }
+                    if (try? clients[index].send(HTTPRequest(method: "GET", target: "/healthz")))?.status == 200 {
+                        ok += 1
+                    }
                 }
                 return ok
             }
@@ -105,11 +111,14 @@ struct HubLoadTests {
                 var ok = 0
                 for index in stride(from: lane, to: count, by: 10) {
                     let plant = index % 2 == 0 ? "P100" : "P200"
-                    let body = try! WireBatch(plant: plant, stream: "s\(index)", firstSeq: 1,
-                                              events: [Events.downtime(index)]).body()
+                    let body = try! WireBatch(
+                        plant: plant, stream: "s\(index)", firstSeq: 1,
+                        events: [Events.downtime(index)]
+                    ).body()
                     let token = plant == "P100" ? tokens.0 : tokens.1
-                    let request = HTTPRequest(method: "POST", target: "/v1/batches",
-                                              headers: ["Authorization": "Bearer \(token)"], body: body)
+                    let request = HTTPRequest(
+                        method: "POST", target: "/v1/batches",
+                        headers: ["Authorization": "Bearer \(token)"], body: body)
                     if (try? clients[index].send(request))?.bodyText == "{\"acked_through\":1}\n" { ok += 1 }
                 }
                 return ok

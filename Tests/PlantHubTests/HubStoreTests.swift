@@ -69,13 +69,20 @@ struct HubStoreTests {
         let store = try open(dir)
         #expect(try commit(store, Sample.batch(seqs: 1...3)) == .accepted(ackedThrough: 3))
         let otherID = Sample.batch(seqs: 2...4, ids: { $0 == 3 ? "conf/L3/WO-9999/3" : "conf/L3/WO-4711/\($0)" })
-        #expect(try commit(store, otherID) == .conflict(SequenceConflict(
-            seq: 3, kind: .idDiffers, storedID: "conf/L3/WO-4711/3", receivedID: "conf/L3/WO-9999/3", ackedThrough: 3)))
+        #expect(
+            try commit(store, otherID)
+                == .conflict(
+                    SequenceConflict(
+                        seq: 3, kind: .idDiffers, storedID: "conf/L3/WO-4711/3", receivedID: "conf/L3/WO-9999/3",
+                        ackedThrough: 3)))
         var otherContent = Sample.batch(seqs: 2...3)
         otherContent.events[0] = Sample.event(2, data: #"{"quantity":"5"}"#)
-        #expect(try commit(store, otherContent) == .conflict(SequenceConflict(
-            seq: 2, kind: .contentDiffers, storedID: "conf/L3/WO-4711/2", receivedID: "conf/L3/WO-4711/2",
-            ackedThrough: 3)))
+        #expect(
+            try commit(store, otherContent)
+                == .conflict(
+                    SequenceConflict(
+                        seq: 2, kind: .contentDiffers, storedID: "conf/L3/WO-4711/2", receivedID: "conf/L3/WO-4711/2",
+                        ackedThrough: 3)))
         // Nothing of the conflicting batches was stored, seq 4 included.
         #expect(try feed(dir).map(\.seq) == [1, 2, 3])
         #expect(try commit(store, Sample.batch(seqs: 4...4)) == .accepted(ackedThrough: 4))
@@ -91,29 +98,39 @@ struct HubStoreTests {
         let again = IncomingBatch(
             plant: "P100", stream: "production", epoch: "epoch-b", firstSeq: 1,
             events: [
-                IncomingEvent(seq: 1, id: "conf/L3/WO-4711/2", type: "production_confirmation",
-                              occurredAt: Sample.baseTime + 2, canonical: Sample.canonical(id: "conf/L3/WO-4711/2")),
-                IncomingEvent(seq: 2, id: "conf/L3/WO-4711/3", type: "production_confirmation",
-                              occurredAt: Sample.baseTime + 3, canonical: Sample.canonical(id: "conf/L3/WO-4711/3")),
-                IncomingEvent(seq: 3, id: "conf/L3/WO-4711/new", type: "production_confirmation",
-                              occurredAt: Sample.baseTime + 9, canonical: Sample.canonical(id: "conf/L3/WO-4711/new")),
+                IncomingEvent(
+                    seq: 1, id: "conf/L3/WO-4711/2", type: "production_confirmation",
+                    occurredAt: Sample.baseTime + 2, canonical: Sample.canonical(id: "conf/L3/WO-4711/2")),
+                IncomingEvent(
+                    seq: 2, id: "conf/L3/WO-4711/3", type: "production_confirmation",
+                    occurredAt: Sample.baseTime + 3, canonical: Sample.canonical(id: "conf/L3/WO-4711/3")),
+                IncomingEvent(
+                    seq: 3, id: "conf/L3/WO-4711/new", type: "production_confirmation",
+                    occurredAt: Sample.baseTime + 9, canonical: Sample.canonical(id: "conf/L3/WO-4711/new")),
             ])
         #expect(try commit(store, again) == .accepted(ackedThrough: 3))
         // Resending the new epoch's batch compares against the stored copies, markers included.
         #expect(try commit(store, again) == .accepted(ackedThrough: 3))
         let events = try feed(dir)
         #expect(events.map(\.position) == [1, 2, 3, 4])
-        #expect(events.map(\.id) == ["conf/L3/WO-4711/1", "conf/L3/WO-4711/2", "conf/L3/WO-4711/3", "conf/L3/WO-4711/new"])
+        #expect(
+            events.map(\.id) == ["conf/L3/WO-4711/1", "conf/L3/WO-4711/2", "conf/L3/WO-4711/3", "conf/L3/WO-4711/new"])
         #expect(events.map(\.epoch) == ["epoch-a", "epoch-a", "epoch-a", "epoch-b"])
         #expect(events.map(\.seq) == [1, 2, 3, 3])
         // A known id with different content cannot be acknowledged as a duplicate: 422.
         var changed = Sample.batch(epoch: "epoch-b", seqs: 4...4, ids: { _ in "conf/L3/WO-4711/1" })
         changed.events[0] = Sample.event(4, id: "conf/L3/WO-4711/1", data: #"{"quantity":"7"}"#)
         let outcome = try commit(store, changed)
-        #expect(outcome == .unprocessable([EventRejection(
-            seq: 4, id: "conf/L3/WO-4711/1", reason: .eventIDConflict,
-            message: "the hub already holds an event with id conf/L3/WO-4711/1 for plant P100 with different "
-                + "content; ids must identify one event")], ackedThrough: 3))
+        #expect(
+            outcome
+                == .unprocessable(
+                    [
+                        EventRejection(
+                            seq: 4, id: "conf/L3/WO-4711/1", reason: .eventIDConflict,
+                            message:
+                                "the hub already holds an event with id conf/L3/WO-4711/1 for plant P100 with different "
+                                + "content; ids must identify one event")
+                    ], ackedThrough: 3))
         #expect(try feed(dir).count == 4)
     }
 
@@ -124,27 +141,34 @@ struct HubStoreTests {
         #expect(try commit(store, Sample.batch(seqs: 1...2)) == .accepted(ackedThrough: 2))
         let old = EventRejection(seq: 2, id: "conf/L3/WO-4711/2", reason: .unknownEventType, message: "old")
         let bad = EventRejection(seq: 4, id: "conf/L3/WO-4711/4", reason: .unknownEventType, message: "bad type")
-        #expect(try commit(store, Sample.batch(seqs: 2...5), rejections: [old, bad])
-            == .unprocessable([bad], ackedThrough: 2))
+        #expect(
+            try commit(store, Sample.batch(seqs: 2...5), rejections: [old, bad])
+                == .unprocessable([bad], ackedThrough: 2))
         #expect(try feed(dir).map(\.seq) == [1, 2])
         // The agent dead-letters seq 4 and sends a tombstone in its place.
         var fixed = Sample.batch(seqs: 3...5)
         fixed.events[1] = Sample.event(4, id: "dead/conf/L3/WO-4711/4", type: "dead_lettered")
         #expect(try commit(store, fixed) == .accepted(ackedThrough: 5))
-        #expect(try feed(dir).map(\.type) == ["production_confirmation", "production_confirmation",
-                                              "production_confirmation", "dead_lettered", "production_confirmation"])
+        #expect(
+            try feed(dir).map(\.type) == [
+                "production_confirmation", "production_confirmation",
+                "production_confirmation", "dead_lettered", "production_confirmation",
+            ])
     }
 
     @Test func groupCommitKeepsEachBatchAtomic() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let store = try open(dir)
-        let results = try store.commit([
-            CheckedBatch(batch: Sample.batch(plant: "P100", seqs: 1...2)),
-            CheckedBatch(batch: Sample.batch(plant: "P200", seqs: 2...3)),
-            CheckedBatch(batch: Sample.batch(plant: "P100", seqs: 3...4)),
-        ], now: now).map { try $0.get() }
-        #expect(results == [.accepted(ackedThrough: 2), .gap(expectedSeq: 1, ackedThrough: 0), .accepted(ackedThrough: 4)])
+        let results = try store.commit(
+            [
+                CheckedBatch(batch: Sample.batch(plant: "P100", seqs: 1...2)),
+                CheckedBatch(batch: Sample.batch(plant: "P200", seqs: 2...3)),
+                CheckedBatch(batch: Sample.batch(plant: "P100", seqs: 3...4)),
+            ], now: now
+        ).map { try $0.get() }
+        #expect(
+            results == [.accepted(ackedThrough: 2), .gap(expectedSeq: 1, ackedThrough: 0), .accepted(ackedThrough: 4)])
         #expect(try feed(dir, plant: "P100").map(\.seq) == [1, 2, 3, 4])
         #expect(try feed(dir, plant: "P200").isEmpty)
     }
@@ -153,14 +177,17 @@ struct HubStoreTests {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let store = try open(dir)
-        #expect(try commit(store, Sample.batch(stream: "production", seqs: 1...1, ids: { _ in "x/1" }))
-            == .accepted(ackedThrough: 1))
-        #expect(try commit(store, Sample.batch(stream: "quality", seqs: 1...1, ids: { _ in "x/1" }))
-            == .accepted(ackedThrough: 1))
+        #expect(
+            try commit(store, Sample.batch(stream: "production", seqs: 1...1, ids: { _ in "x/1" }))
+                == .accepted(ackedThrough: 1))
+        #expect(
+            try commit(store, Sample.batch(stream: "quality", seqs: 1...1, ids: { _ in "x/1" }))
+                == .accepted(ackedThrough: 1))
         #expect(try feed(dir, stream: "quality").isEmpty)
         // Another plant may use the same id: ids are unique per plant.
-        #expect(try commit(store, Sample.batch(plant: "P200", seqs: 1...1, ids: { _ in "x/1" }))
-            == .accepted(ackedThrough: 1))
+        #expect(
+            try commit(store, Sample.batch(plant: "P200", seqs: 1...1, ids: { _ in "x/1" }))
+                == .accepted(ackedThrough: 1))
         #expect(try feed(dir, plant: "P200").map(\.id) == ["x/1"])
     }
 

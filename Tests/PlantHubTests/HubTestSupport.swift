@@ -30,7 +30,8 @@ enum Sample {
     {
         let id = id ?? "conf/L3/WO-4711/\(seq)"
         return IncomingEvent(
-            seq: seq, id: id, type: type, occurredAt: baseTime + seq, canonical: canonical(id: id, type: type, data: data))
+            seq: seq, id: id, type: type, occurredAt: baseTime + seq,
+            canonical: canonical(id: id, type: type, data: data))
     }
 
     static func batch(

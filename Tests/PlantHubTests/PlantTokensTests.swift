@@ -23,10 +23,11 @@ struct PlantTokensTests {
     @Test func newTokenHashVerifiesAndPrintsTheConfigurationLines() throws {
         let token = NewPlantToken.generate()
         #expect(token.token.utf8.count == 43)
-        #expect(token.token.utf8.allSatisfy { byte in
-            (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
-                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
-        })
+        #expect(
+            token.token.utf8.allSatisfy { byte in
+                (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+                    || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+            })
         #expect(token.sha256Hex == Hex.encode(SHA256.hash(token.token)))
         #expect(token.configurationLines(plant: "P300") == "  - id: P300\n    token_sha256: \(token.sha256Hex)\n")
         let digest = try #require(Hex.decode(token.sha256Hex))

@@ -148,7 +148,9 @@ public final class BatchCommitter: @unchecked Sendable {
             }
             var group: [PendingCommit] = []
             var events = 0
-            while let next = queue.first, group.isEmpty || events + next.checked.batch.events.count <= limits.maxGroupEvents {
+            while let next = queue.first,
+                group.isEmpty || events + next.checked.batch.events.count <= limits.maxGroupEvents
+            {
                 group.append(queue.removeFirst())
                 events += next.checked.batch.events.count
             }

@@ -28,9 +28,12 @@ struct BatchEndpoint: Sendable {
         } catch {
             switch error.code {
             case .tooLarge:
-                return HubResponses.tooLarge(message: error.description, maxBytes: maxBatchBytes, maxEvents: maxBatchEvents)
+                return HubResponses.tooLarge(
+                    message: error.description, maxBytes: maxBatchBytes, maxEvents: maxBatchEvents)
             case .malformed:
-                log(HubLog.line("warning", "batch refused: not a valid batch", ["plant": plant, "error": error.description]))
+                log(
+                    HubLog.line(
+                        "warning", "batch refused: not a valid batch", ["plant": plant, "error": error.description]))
                 return HubResponses.error(400, "bad_request", message: error.description)
             }
         }
@@ -40,7 +43,9 @@ struct BatchEndpoint: Sendable {
                 maxBytes: maxBatchBytes, maxEvents: maxBatchEvents)
         }
         guard batch.plant == plant else {
-            log(HubLog.line("warning", "batch refused: token of another plant", ["token_plant": plant, "plant": batch.plant]))
+            log(
+                HubLog.line(
+                    "warning", "batch refused: token of another plant", ["token_plant": plant, "plant": batch.plant]))
             return HubResponses.error(
                 403, "forbidden", message: "the token is for plant \(plant), the batch is for plant \(batch.plant)")
         }
@@ -49,22 +54,32 @@ struct BatchEndpoint: Sendable {
         case .decided(.accepted(let ackedThrough)):
             return HubResponses.acknowledged(ackedThrough)
         case .decided(.gap(let expected, let acked)):
-            log(HubLog.line("info", "sequence gap", [
-                "plant": plant, "stream": batch.stream, "epoch": batch.epoch, "first_seq": String(batch.firstSeq),
-                "expected_seq": String(expected),
-            ]))
+            log(
+                HubLog.line(
+                    "info", "sequence gap",
+                    [
+                        "plant": plant, "stream": batch.stream, "epoch": batch.epoch,
+                        "first_seq": String(batch.firstSeq),
+                        "expected_seq": String(expected),
+                    ]))
             return HubResponses.gap(expectedSeq: expected, ackedThrough: acked)
         case .decided(.conflict(let conflict)):
-            log(HubLog.line("error", HubResponses.conflictReason(conflict, plant: plant, stream: batch.stream), [
-                "plant": plant, "stream": batch.stream, "epoch": batch.epoch, "seq": String(conflict.seq),
-            ]))
+            log(
+                HubLog.line(
+                    "error", HubResponses.conflictReason(conflict, plant: plant, stream: batch.stream),
+                    [
+                        "plant": plant, "stream": batch.stream, "epoch": batch.epoch, "seq": String(conflict.seq),
+                    ]))
             return HubResponses.conflict(conflict, plant: plant, stream: batch.stream)
         case .decided(.unprocessable(let rejections, let acked)):
             for rejection in rejections {
-                log(HubLog.line("warning", "event refused: \(rejection.message)", [
-                    "plant": plant, "stream": batch.stream, "seq": String(rejection.seq), "id": rejection.id,
-                    "reason": rejection.reason.rawValue,
-                ]))
+                log(
+                    HubLog.line(
+                        "warning", "event refused: \(rejection.message)",
+                        [
+                            "plant": plant, "stream": batch.stream, "seq": String(rejection.seq), "id": rejection.id,
+                            "reason": rejection.reason.rawValue,
+                        ]))
             }
             return HubResponses.invalidEvents(rejections, ackedThrough: acked)
         case .failed(let message):

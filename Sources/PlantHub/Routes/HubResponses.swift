@@ -6,8 +6,9 @@ import PlantNet
 /// understand them and operators get the details.
 enum HubResponses {
     static func json(_ status: Int, _ body: [UInt8], headers: [(String, String)] = []) -> HTTPResponse {
-        var response = HTTPResponse(status: status, headers: HTTPHeaders([("Content-Type", "application/json")] + headers),
-                                    body: body)
+        var response = HTTPResponse(
+            status: status, headers: HTTPHeaders([("Content-Type", "application/json")] + headers),
+            body: body)
         response.body.append(0x0A)
         return response
     }
@@ -48,10 +49,11 @@ enum HubResponses {
     }
 
     static func conflictReason(_ conflict: SequenceConflict, plant: String, stream: String) -> String {
-        let what = switch conflict.kind {
-        case .idDiffers: "the hub stores event \(conflict.storedID) there, this batch has \(conflict.receivedID)"
-        case .contentDiffers: "event \(conflict.storedID) arrived with content different from the stored copy"
-        }
+        let what =
+            switch conflict.kind {
+            case .idDiffers: "the hub stores event \(conflict.storedID) there, this batch has \(conflict.receivedID)"
+            case .contentDiffers: "event \(conflict.storedID) arrived with content different from the stored copy"
+            }
         return "seq \(conflict.seq) of \(plant)/\(stream) is already stored and \(what): the plant lost "
             + "acknowledged data or two agents share an identity; nothing was overwritten"
     }
@@ -72,7 +74,8 @@ enum HubResponses {
     }
 
     static func unauthorized(_ failure: PlantTokens.Failure) -> HTTPResponse {
-        let challenge = failure == .unknown ? #"Bearer realm="plantsync", error="invalid_token""# : #"Bearer realm="plantsync""#
+        let challenge =
+            failure == .unknown ? #"Bearer realm="plantsync", error="invalid_token""# : #"Bearer realm="plantsync""#
         return error(401, "unauthorized", message: failure.description, headers: [("WWW-Authenticate", challenge)])
     }
 

@@ -12,10 +12,14 @@ struct HubRouter: Sendable {
             guard request.method == "POST" else { return methodNotAllowed(request, allow: "POST") }
             return batches.handle(request)
         case "/v1/plants":
-            guard request.method == "GET" || request.method == "HEAD" else { return methodNotAllowed(request, allow: "GET") }
+            guard request.method == "GET" || request.method == "HEAD" else {
+                return methodNotAllowed(request, allow: "GET")
+            }
             return reads.plants(request)
         case "/v1/events":
-            guard request.method == "GET" || request.method == "HEAD" else { return methodNotAllowed(request, allow: "GET") }
+            guard request.method == "GET" || request.method == "HEAD" else {
+                return methodNotAllowed(request, allow: "GET")
+            }
             return reads.events(request)
         case "/healthz":
             return HubResponses.json(200, Array(#"{"status":"ok"}"#.utf8))

@@ -83,7 +83,8 @@ struct ReadEndpoints: Sendable {
         case .failure(let failure): return HubResponses.unauthorized(failure)
         }
         guard let query = QueryParameters(request.query) else {
-            return HubResponses.error(400, "bad_request", message: "malformed query string: repeated parameter or bad %-escape")
+            return HubResponses.error(
+                400, "bad_request", message: "malformed query string: repeated parameter or bad %-escape")
         }
         for key in query.values.keys.sorted() where !["after", "limit", "plant", "stream"].contains(key) {
             return HubResponses.error(

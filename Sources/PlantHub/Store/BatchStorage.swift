@@ -22,13 +22,16 @@ extension HubStore {
         for event in batch.events where event.seq <= ackedThrough {
             let stored = try storedEvent(epochKey: epochKey, seq: event.seq)
             guard let stored else {
-                throw HubStoreError.corrupt(path: path, detail: "epoch \(batch.epoch) of \(batch.plant)/\(batch.stream) "
-                    + "acknowledged through \(ackedThrough) but holds no seq \(event.seq)")
+                throw HubStoreError.corrupt(
+                    path: path,
+                    detail: "epoch \(batch.epoch) of \(batch.plant)/\(batch.stream) "
+                        + "acknowledged through \(ackedThrough) but holds no seq \(event.seq)")
             }
             if stored.id != event.id || stored.canonical != event.canonical {
-                return .conflict(SequenceConflict(
-                    seq: event.seq, kind: stored.id != event.id ? .idDiffers : .contentDiffers,
-                    storedID: stored.id, receivedID: event.id, ackedThrough: ackedThrough))
+                return .conflict(
+                    SequenceConflict(
+                        seq: event.seq, kind: stored.id != event.id ? .idDiffers : .contentDiffers,
+                        storedID: stored.id, receivedID: event.id, ackedThrough: ackedThrough))
             }
         }
 
@@ -66,16 +69,19 @@ extension HubStore {
                 st.bind(plantKey, at: 1)
                 st.bind(event.id, at: 2)
                 guard try st.step() else {
-                    throw HubStoreError.corrupt(path: path, detail: "event id \(event.id) of \(batch.plant) "
-                        + "clashed on insert but cannot be found")
+                    throw HubStoreError.corrupt(
+                        path: path,
+                        detail: "event id \(event.id) of \(batch.plant) "
+                            + "clashed on insert but cannot be found")
                 }
                 return (st.int64(at: 0), st.bytes(at: 1))
             }
             guard existing.canonical == event.canonical else {
-                rejections.append(EventRejection(
-                    seq: event.seq, id: event.id, reason: .eventIDConflict,
-                    message: "the hub already holds an event with id \(event.id) for plant \(batch.plant) "
-                        + "with different content; ids must identify one event"))
+                rejections.append(
+                    EventRejection(
+                        seq: event.seq, id: event.id, reason: .eventIDConflict,
+                        message: "the hub already holds an event with id \(event.id) for plant \(batch.plant) "
+                            + "with different content; ids must identify one event"))
                 continue
             }
             if let open = run, rejections.isEmpty { try insertRun(open, epochKey: epochKey) }

@@ -38,7 +38,8 @@ public enum HubStoreError: Error, Sendable, CustomStringConvertible {
     static func opening(_ error: any Error, path: String) -> HubStoreError {
         switch error {
         case let error as HubStoreError: return error
-        case let MigrationError.schemaTooNew(found, known): return .schemaTooNew(path: path, found: found, supported: known)
+        case let MigrationError.schemaTooNew(found, known):
+            return .schemaTooNew(path: path, found: found, supported: known)
         case SQLiteError.notADatabase: return .notADatabase(path: path)
         case let error as SQLiteError where SQLiteError.corrupt.matches(error):
             return .corrupt(path: path, detail: error.message)

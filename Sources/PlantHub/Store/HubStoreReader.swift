@@ -44,11 +44,12 @@ public final class HubStoreReader: @unchecked Sendable {
                             pending: $0, oldestAgeSeconds: query.optionalInt64(at: 6),
                             reportedAt: query.optionalInt64(at: 7) ?? 0)
                     }
-                    plant.streams.append(StreamStatus(
-                        stream: query.string(at: 2), epoch: query.optionalString(at: 8),
-                        ackedThrough: query.optionalInt64(at: 9) ?? 0, feedThrough: query.int64(at: 3),
-                        lastBatchAt: query.optionalInt64(at: 4), lastOccurredAt: query.optionalInt64(at: 10),
-                        backlog: backlog))
+                    plant.streams.append(
+                        StreamStatus(
+                            stream: query.string(at: 2), epoch: query.optionalString(at: 8),
+                            ackedThrough: query.optionalInt64(at: 9) ?? 0, feedThrough: query.int64(at: 3),
+                            lastBatchAt: query.optionalInt64(at: 4), lastOccurredAt: query.optionalInt64(at: 10),
+                            backlog: backlog))
                 }
                 plants[name] = plant
             }
@@ -64,7 +65,8 @@ public final class HubStoreReader: @unchecked Sendable {
             plantQuery.bind(plant, at: 1)
             guard try plantQuery.step() else { return nil }
             let plantKey = plantQuery.int64(at: 0)
-            let streamQuery = try db.prepare("SELECT stream_key, feed_through FROM streams WHERE plant_key = ?1 AND name = ?2")
+            let streamQuery = try db.prepare(
+                "SELECT stream_key, feed_through FROM streams WHERE plant_key = ?1 AND name = ?2")
             streamQuery.bind(plantKey, at: 1)
             streamQuery.bind(stream, at: 2)
             guard try streamQuery.step() else {
@@ -86,10 +88,12 @@ public final class HubStoreReader: @unchecked Sendable {
             var page: [FeedEvent] = []
             page.reserveCapacity(min(limit, 1024))
             while try events.step() {
-                page.append(FeedEvent(
-                    position: FeedRecord.position(events.int64(at: 0)), epoch: events.string(at: 1), seq: events.int64(at: 2),
-                    id: events.string(at: 3), type: events.string(at: 4), occurredAt: events.int64(at: 5),
-                    receivedAt: events.int64(at: 6), canonical: events.bytes(at: 7)))
+                page.append(
+                    FeedEvent(
+                        position: FeedRecord.position(events.int64(at: 0)), epoch: events.string(at: 1),
+                        seq: events.int64(at: 2),
+                        id: events.string(at: 3), type: events.string(at: 4), occurredAt: events.int64(at: 5),
+                        receivedAt: events.int64(at: 6), canonical: events.bytes(at: 7)))
             }
             return FeedPage(
                 plant: plant, stream: stream, events: page, feedThrough: feedThrough,

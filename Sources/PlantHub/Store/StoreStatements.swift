@@ -38,7 +38,8 @@ final class StoreStatements {
                 + "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (plant_key, id) DO NOTHING")
         eventByID = try db.prepare("SELECT record, canonical FROM events WHERE plant_key = ?1 AND id = ?2")
         insertRun = try db.prepare(
-            "INSERT INTO sequence (epoch_key, first_seq, last_seq, record_first, duplicate) VALUES (?1, ?2, ?3, ?4, ?5)")
+            "INSERT INTO sequence (epoch_key, first_seq, last_seq, record_first, duplicate) VALUES (?1, ?2, ?3, ?4, ?5)"
+        )
         updateEpoch = try db.prepare("UPDATE epochs SET acked_through = ?2, last_batch_at = ?3 WHERE epoch_key = ?1")
         updateStream = try db.prepare(
             "UPDATE streams SET feed_through = ?2, current_epoch_key = ?3, last_batch_at = ?4 WHERE stream_key = ?1")
