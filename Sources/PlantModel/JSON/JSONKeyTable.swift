@@ -10,37 +10,56 @@ struct JSONKeyTable: Sendable {
         "station", "to_location", "location", "original_id", "original_seq", "original_stream", "original_type",
     ])
 
-    private let slots: [(bytes: [UInt8], key: String)?]
+    /// Keys of at most 16 bytes packed into two words (zero padded), so a lookup is a hash and two compares.
+    private struct Slot: Sendable {
+        var low: UInt64
+        var high: UInt64
+        var count: Int
+        var key: String
+    }
+
+    private let slots: [Slot?]
     private let mask: Int
 
     init(keys: [String]) {
         var size = 16
         while size < keys.count * 4 { size *= 2 }
-        var slots = [(bytes: [UInt8], key: String)?](repeating: nil, count: size)
+        var slots = [Slot?](repeating: nil, count: size)
         for key in keys {
             let bytes = Array(key.utf8)
-            var slot = Self.hash(bytes.withUnsafeBytes { $0 }) & (size - 1)
+            precondition(bytes.count <= 16, "interned keys are at most 16 bytes")
+            let (low, high) = bytes.withUnsafeBytes { Self.pack($0) }
+            var slot = Self.hash(low, high, bytes.count) & (size - 1)
             while slots[slot] != nil { slot = (slot + 1) & (size - 1) }
-            slots[slot] = (bytes, key)
+            slots[slot] = Slot(low: low, high: high, count: bytes.count, key: key)
         }
         self.slots = slots
         self.mask = size - 1
     }
 
-    @inline(__always) static func hash(_ bytes: UnsafeRawBufferPointer) -> Int {
-        var h: UInt32 = 2_166_136_261
-        for byte in bytes { h = (h ^ UInt32(byte)) &* 16_777_619 }
-        return Int(h)
+    @inline(__always) static func pack(_ bytes: UnsafeRawBufferPointer) -> (UInt64, UInt64) {
+        var words: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &words) { target in
+            if let base = bytes.baseAddress, bytes.count > 0 {
+                target.baseAddress!.copyMemory(from: base, byteCount: bytes.count)
+            }
+        }
+        return words
+    }
+
+    @inline(__always) static func hash(_ low: UInt64, _ high: UInt64, _ count: Int) -> Int {
+        var h = (low ^ (high &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(count)) &* 0xBF58_476D_1CE4_E5B9
+        h ^= h >> 31
+        return Int(truncatingIfNeeded: h)
     }
 
     /// The shared String for these raw key bytes, or nil when the key is not a known one.
     func lookup(_ bytes: UnsafeRawBufferPointer) -> String? {
         guard bytes.count <= 16 else { return nil }
-        var slot = Self.hash(bytes) & mask
+        let (low, high) = Self.pack(bytes)
+        var slot = Self.hash(low, high, bytes.count) & mask
         while let entry = slots[slot] {
-            if entry.bytes.count == bytes.count && entry.bytes.withUnsafeBytes({ $0.elementsEqual(bytes) }) {
-                return entry.key
-            }
+            if entry.low == low && entry.high == high && entry.count == bytes.count { return entry.key }
             slot = (slot + 1) & mask
         }
         return nil
