@@ -5,6 +5,7 @@ let version = "0.1.0"
 
 let commands: [Command] = [
     .agent,
+    .hub,
     .status,
     .checkConfig,
     .decodeScan,
