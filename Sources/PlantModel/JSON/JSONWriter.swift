@@ -2,7 +2,7 @@
 /// members whose value is null omitted (arrays keep their nulls), minimal escaping (only '"', '\' and
 /// control characters; everything else, including non-ASCII, verbatim), numbers exactly as their text.
 /// The same value always gives the same bytes, which is what event hashes and the hub's conflict check need.
-public struct JSONWriter {
+public struct JSONWriter: Sendable {
     public var bytes: [UInt8]
 
     public init(capacity: Int = 256) {

@@ -4,7 +4,7 @@
 ///     var batch = BatchEncoder(plant: "P100", stream: "production", epoch: epoch, firstSeq: 1201, backlog: backlog)
 ///     for row in rows { try batch.append(seq: row.seq, canonicalEvent: row.bytes) }
 ///     let body = batch.finish()
-public struct BatchEncoder {
+public struct BatchEncoder: Sendable {
     /// The seq the next appended event must have.
     public private(set) var nextSeq: Int64
     public private(set) var eventCount = 0
