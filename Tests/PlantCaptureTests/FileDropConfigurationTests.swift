@@ -247,13 +247,12 @@ struct FileDropConfigurationTests {
             """) == ["drop.yaml:7:17: quarantine_dir: must differ from directory, or quarantined files would be taken again"])
     }
 
-    @Test func registryEntryDecodesAndMakesTheAdapter() throws {
-        let type = FileDrop.inputType
-        #expect(type.name == "file_drop")
+    @Test func registryEntryAndAdapter() throws {
+        #expect(FileDrop.inputType.name == "file_drop")
         let configuration = try decodeDropConfiguration(
             "directory: /srv/x\nevent: quality_hold\ncolumns:\n  occurred_at: t\n  plant: p\n  reason: r\n"
         ).get()
-        let adapter = try #require(type.make("holds", configuration))
+        let adapter = FileDrop(name: "holds", configuration: configuration)
         #expect(adapter.name == "holds")
         #expect(adapter.type == "file_drop")
         #expect(adapter.health.connection == .stopped)

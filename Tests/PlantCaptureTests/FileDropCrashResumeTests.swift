@@ -34,16 +34,17 @@ struct FileDropCrashResumeTests {
                 + "is tried again")
             sink.crash(atCall: nil)
         }
-        var stops = 0
+        var asked = 0
         let restarted = DropFolder(input: "erp", configuration: configuration, sink: sink)
         var reports = restarted.process(movedIn: ["big.csv"], now: 0) {
-            // Stop once, right after the 4th chunk of this run, as `stop()` would.
-            guard stopAfterChunk, sink.journalCalls == 4, stops == 0 else { return false }
-            stops += 1
-            return true
+            // Asked before the file and after each chunk handed over: stop after the 4th, as `stop()` would.
+            asked += 1
+            return stopAfterChunk && asked == 5
         }
         if stopAfterChunk {
             #expect(reports.isEmpty)
+            #expect(sink.journalCalls == 4)  // the chunks handed over are journaled before the stop returns
+            #expect(sink.events.count == 37)  // rows 1-40 without 13, 26 and 39
             reports = DropFolder(input: "erp", configuration: configuration, sink: sink)
                 .process(movedIn: ["big.csv"], now: 0)
         }

@@ -86,17 +86,18 @@ struct FileIngestion {
         var events: [Event] = []
         events.reserveCapacity(configuration.chunkRows)
         var rowsInChunk = 0
+        let committer = ChunkCommitter(sink: sink, name: "file-drop-\(input)-commit")
+        var finished = false
+        defer { if !finished { try? committer.finish() } }  // before `rejects` closes: defers run in reverse
 
+        /// Hands the chunk to the committer; its checkpoint records where the next chunk starts.
         func commit(complete: Bool) throws {
-            if rejects.isOpen {
-                try rejects.sync()
-                progress.rejectsBytes = rejects.length
-            }
+            let syncRejects = rejects.isOpen
+            if syncRejects { progress.rejectsBytes = rejects.length }
             progress.line = stream.nextLine
             progress.complete = complete
-            let outcomes = try sink.journal(events, checkpoints: [key: progress.bytes])
-            for outcome in outcomes {
-                if case .duplicate = outcome { result.duplicates += 1 } else { result.journaled += 1 }
+            try committer.submit(events, checkpoints: [key: progress.bytes]) {
+                if syncRejects { try rejects.sync() }
             }
             events.removeAll(keepingCapacity: true)
             rowsInChunk = 0
@@ -120,10 +121,18 @@ struct FileIngestion {
             }
             if rowsInChunk == configuration.chunkRows {
                 try commit(complete: false)
-                if shouldStop() { throw Stopped() }
+                if shouldStop() {
+                    finished = true
+                    try committer.finish()
+                    throw Stopped()
+                }
             }
         }
         try commit(complete: true)
+        finished = true
+        try committer.finish()
+        result.journaled = committer.journaled
+        result.duplicates = committer.duplicates
         result.progress = progress
         return result
     }
