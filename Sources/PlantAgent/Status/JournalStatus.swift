@@ -14,11 +14,26 @@ public struct JournalStatus: Sendable {
 
     public init(path: String, now: Int64) throws(JournalError) {
         let reader = try JournalStatusReader(path: path)
-        self.path = path
+        try self.init(reader: reader, now: now)
+    }
+
+    /// From a reader already open (`plantsync status` reads more through it).
+    public init(reader: JournalStatusReader, now: Int64) throws(JournalError) {
+        self.path = reader.path
         self.epoch = try reader.epoch()
         self.streams = try reader.backlog()
         self.deadLetters = try reader.deadLetterCount()
         self.quarantined = try reader.quarantineCount()
+        self.readAt = now
+    }
+
+    /// From the running agent's journal (its read connections).
+    public init(journal: Journal, now: Int64) throws(JournalError) {
+        self.path = journal.path
+        self.epoch = journal.epoch
+        self.streams = try journal.backlog()
+        self.deadLetters = try journal.deadLetterCount()
+        self.quarantined = try journal.quarantineCount()
         self.readAt = now
     }
 
