@@ -8,10 +8,14 @@ extension Command {
     /// `plantsync status`: the sync backlog, read from the journal whether the agent runs or not.
     static let status = Command(
         name: "status",
-        summary: "Show the sync backlog per stream, dead letters and quarantined input.",
+        summary: "Show the sync backlog, hub reachability, drain ETA, inputs and dead letters.",
         usage: "status [--config FILE | --data-dir DIR] [--json]",
         details: """
-            Opens the journal read-only, so it works while the agent runs and while it is stopped.
+            Opens the journal read-only, so it works while the agent runs and while it is stopped. The hub's
+            reachability, the drain rates and the inputs' health come from the state record the running agent
+            keeps in the journal (written on every change and every 30 s); its age is shown. JSON keys:
+            docs/status.md. The live view is the agent's status endpoint (status.listen, default
+            http://127.0.0.1:9466/ and /status).
             --config FILE    the agent configuration (default /etc/plantsync/agent.yaml); its data_dir is used
             --data-dir DIR   the agent's data directory, instead of a configuration
             --json           one JSON object instead of the table
@@ -33,11 +37,11 @@ extension Command {
                     return ExitCode.config
                 }
             }
-            let journalPath = AgentLayout.journalPath(dataDirectory: dataDirectory)
             do {
-                let status = try JournalStatus(path: journalPath, now: Timestamp.now().millisecondsSinceEpoch)
+                let status = try AgentStatus.read(
+                    dataDirectory: dataDirectory, now: Timestamp.now().millisecondsSinceEpoch)
                 if options.has("--json") {
-                    print(String(decoding: JSONWriter.encode(status.json), as: UTF8.self))
+                    print(String(decoding: status.jsonBytes, as: UTF8.self))
                 } else {
                     print(status.text)
                 }

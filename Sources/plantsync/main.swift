@@ -7,6 +7,8 @@ let commands: [Command] = [
     .agent,
     .hub,
     .status,
+    .deadLetters,
+    .simulate,
     .checkConfig,
     .decodeScan,
     Command(

@@ -60,7 +60,7 @@ struct StatusRoutes: Sendable {
         case "/status":
             guard reading else { return methodNotAllowed(request, allow: "GET") }
             response = render { status in
-                var body = JSONWriter.encode(status.json)
+                var body = status.jsonBytes
                 body.append(0x0A)
                 return HTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: body)
             }
