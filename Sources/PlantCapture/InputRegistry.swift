@@ -15,7 +15,7 @@ public enum InputRegistry {
     }
 
     /// The adapter for one configured input, or nil for a type this build does not know.
-    public static func adapter(for section: InputSection) -> (any InputAdapter)? {
-        types.first { $0.name == section.type }?.make(section.name, section.settings)
+    public static func adapter(for section: InputSection, context: InputContext) -> (any InputAdapter)? {
+        types.first { $0.name == section.type }?.make(section.name, section.settings, context)
     }
 }

@@ -29,6 +29,7 @@
             first.write("]C10109876543210982307\r")
             #expect(sink.wait { $0.events.count == 1 })
 
+            byID.removeLink()  // as udev does on unplug; see SerialPortLinkTests
             first.unplug()
             #expect(sink.wait { !$0.logs(containing: "device gone").isEmpty })
             #expect(input.health.connection == .unavailable)

@@ -22,10 +22,13 @@ struct SerialPortLinkTests {
         first.write("]C10109876543210982\r")
         #expect(nextEvent(link) == .scan(FramedScan(bytes: Array("]C10109876543210982".utf8), ending: .terminator)))
 
+        // Unplugging: udev removes the by-id link, then the tty hangs up. (Leaving the link pointing at
+        // /dev/pts/N would race with parallel tests: the kernel hands that number to the next openpty.)
+        byID.removeLink()
         first.unplug()
         #expect(nextEvent(link) == .gone(SerialDeviceGone(path: byID.path, cause: .hangUp)))
         #expect(!link.isOpen)
-        // The by-id link now points at a node that is gone: the first failed reopen is reported, once.
+        // The by-id link is gone: the first failed reopen is reported, once.
         #expect(nextEvent(link) == .openFailed(.deviceAbsent(path: byID.path)))
 
         let second = try PseudoTerminal()

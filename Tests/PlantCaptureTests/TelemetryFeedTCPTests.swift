@@ -224,7 +224,7 @@ struct TelemetryFeedTCPTests {
         let type = try #require(InputRegistry.types.first { $0.name == "telemetry_tcp" })
         let configuration = TelemetryFeed.Configuration(
             mode: .listen(HostPort(host: "127.0.0.1", port: 0)), format: .lines)
-        let adapter = try #require(type.make("line3", configuration))
+        let adapter = try #require(type.make("line3", configuration, InputContext(plant: "P100")))
         #expect(adapter.name == "line3")
         #expect(adapter.type == "telemetry_tcp")
         #expect(adapter.health.connection == .stopped)

@@ -61,8 +61,10 @@ public final class Agent: @unchecked Sendable {
             logger.info("aggregate", "started", [("lines", String(aggregation.lineCount))])
         }
 
+        let context = InputContext(
+            plant: configuration.plant, currentOrder: { [aggregation] line in aggregation?.currentOrder(line: line) })
         for section in configuration.inputs {
-            guard let adapter = InputRegistry.adapter(for: section) else {
+            guard let adapter = InputRegistry.adapter(for: section, context: context) else {
                 logger.error("input", "no adapter for input type", [("input", section.name), ("type", section.type)])
                 continue
             }

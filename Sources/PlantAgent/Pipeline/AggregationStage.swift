@@ -3,6 +3,7 @@ import PlantAggregate
 import PlantForward
 import PlantJournal
 import PlantModel
+import Synchronization
 
 /// Turns telemetry samples into confirmations on its own thread (invariant 6).
 ///
@@ -21,6 +22,8 @@ final class AggregationStage: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
 
     private var aggregators: [LineAggregator]
+    /// The order running on each line, published after every batch for scanner stations.
+    private let currentOrders = Mutex<[String: String]>([:])
     /// Which aggregators read a tag; filled on first sight of each tag.
     private var routes: [String: [Int]] = [:]
     private var dirty: Set<Int> = []
@@ -57,9 +60,21 @@ final class AggregationStage: @unchecked Sendable {
         self.maxQueuedBatches = maxQueuedBatches
         self.tickInterval = tickInterval
         self.checkpointInterval = Int64(checkpointInterval.components.seconds * 1000)
+        publishCurrentOrders()
     }
 
     var lineCount: Int { aggregators.count }
+
+    /// The order running on `line` now, or nil when none is known (any thread).
+    func currentOrder(line: String) -> String? { currentOrders.withLock { $0[line] } }
+
+    private func publishCurrentOrders() {
+        var orders: [String: String] = [:]
+        for aggregator in aggregators {
+            if let order = aggregator.currentOrder { orders[aggregator.configuration.line] = order }
+        }
+        currentOrders.withLock { $0 = orders }
+    }
 
     func start() {
         condition.lock()
@@ -118,6 +133,7 @@ final class AggregationStage: @unchecked Sendable {
                     }
                 }
             }
+            if !batches.isEmpty { publishCurrentOrders() }
             if !stillRunning {
                 let now = clock()
                 for index in aggregators.indices {

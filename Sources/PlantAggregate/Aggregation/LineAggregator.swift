@@ -60,6 +60,15 @@ public struct LineAggregator: Sendable {
         return snapshot
     }
 
+    /// The order running on the line now: the order tag's last value, or the fixed order; nil when none
+    /// is known yet. Scanner stations book issues and production receipts to it.
+    public var currentOrder: String? {
+        switch configuration.order {
+        case .fixed(let order, _): return order
+        case .tags: return core.order.flatMap { $0.isEmpty ? nil : $0 }
+        }
+    }
+
     /// Whether this line reads `tag` (the driver routes samples by it).
     public func reads(tag: String) -> Bool { roles[tag] != nil }
 

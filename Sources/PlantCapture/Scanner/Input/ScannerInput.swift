@@ -3,28 +3,6 @@
 import PlantModel
 import Synchronization
 
-/// What the agent provides to scanner inputs beyond their settings: the plant id events carry, and the order
-/// currently running on a line (the aggregator knows it) for issues and production receipts.
-public struct ScannerWiring: Sendable {
-    public var plant: String
-    public var currentOrder: @Sendable (_ line: String) -> String?
-
-    public init(plant: String, currentOrder: @escaping @Sendable (_ line: String) -> String?) {
-        self.plant = plant
-        self.currentOrder = currentOrder
-    }
-
-    /// Sets the wiring for inputs made through `InputRegistry` (whose `make` gets only name and settings).
-    /// The agent calls it once at startup, before it starts the inputs.
-    public static func install(_ wiring: ScannerWiring) {
-        installedWiring.withLock { $0 = wiring }
-    }
-
-    static var installed: ScannerWiring? { installedWiring.withLock { $0 } }
-}
-
-private let installedWiring = Mutex<ScannerWiring?>(nil)
-
 /// A barcode scanner as an input: reads scans over serial or TCP, applies the station rules and journals one
 /// event per booked scan with id `scan/<station>/<sequence>`; the sequence is checkpointed in the same
 /// journal transaction (`scanner/<input>/seq`) and resumes from there after a restart.
@@ -37,8 +15,7 @@ public final class ScannerInput: InputAdapter {
 
     public let name: String
     public let configuration: ScannerConfiguration
-    /// nil: take `ScannerWiring.install`'s at start (inputs made through the registry).
-    private let wiring: ScannerWiring?
+    private let context: InputContext
     private let clock: @Sendable () -> Timestamp
     private let status = ScannerStatus()
     private let running = Mutex<Running?>(nil)
@@ -55,20 +32,13 @@ public final class ScannerInput: InputAdapter {
     ) {
         self.name = name
         self.configuration = configuration
-        self.wiring = ScannerWiring(plant: plant, currentOrder: currentOrder)
+        self.context = InputContext(plant: plant, currentOrder: currentOrder)
         self.clock = clock
     }
 
-    private init(name: String, configuration: ScannerConfiguration) {
-        self.name = name
-        self.configuration = configuration
-        self.wiring = nil
-        self.clock = { Timestamp.now() }
-    }
-
-    /// For `InputRegistry`: the wiring comes from `ScannerWiring.install` when the input starts.
-    public static func make(name: String, configuration: ScannerConfiguration) -> any InputAdapter {
-        ScannerInput(name: name, configuration: configuration)
+    /// For `InputRegistry`: the plant id and current orders come from the agent's context.
+    public static func make(name: String, configuration: ScannerConfiguration, context: InputContext) -> any InputAdapter {
+        ScannerInput(name: name, configuration: configuration, plant: context.plant, currentOrder: context.currentOrder)
     }
 
     public var type: String { configuration.connection.typeName }
@@ -84,8 +54,9 @@ public final class ScannerInput: InputAdapter {
     public func start(sink: any CaptureSink) {
         running.withLock { running in
             guard running == nil else { return }
-            guard let wiring = wiring ?? ScannerWiring.installed, !wiring.plant.isEmpty else {
-                let message = "not started: no plant id wired (the agent calls ScannerWiring.install first)"
+            let wiring = context
+            guard !wiring.plant.isEmpty else {
+                let message = "not started: no plant id given"
                 status.failed(message, at: clock())
                 sink.log(.error, message, input: name)
                 return
