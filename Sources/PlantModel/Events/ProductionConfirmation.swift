@@ -18,11 +18,13 @@ public struct ProductionConfirmation: Sendable, Hashable {
     public var downtimeMilliseconds: [String: Int64]
     public var windowStart: Timestamp
     public var windowEnd: Timestamp
-    /// False for an interim confirmation that a later one for the same window supersedes.
+    /// False for a partial confirmation (at shutdown, id ending `#p<k>`). Quantities are always deltas: a
+    /// later confirmation of the same window adds to it, never replaces it.
     public var isFinal: Bool
     /// A counter went backwards in the window (reset, rollover, PLC swap) and was bridged.
     public var counterReset: Bool
-    /// Telemetry missing for this long inside the window was bridged by interpolation.
+    /// The feed (or the agent) was silent this long before these counts; cumulative counters carried what
+    /// was produced meanwhile into this confirmation. Nothing is interpolated.
     public var gapBridgedMilliseconds: Int64?
     /// 1, 2, … when an order change split the window and this order ran in it more than once.
     public var part: Int?
