@@ -42,11 +42,37 @@ public enum DropField: String, Sendable, Hashable, CaseIterable {
     case windowEnd = "window_end"
     case final
 
-    /// Position in per-record lookup tables.
-    var slot: Int { Self.slots[self]! }
-
-    private static let slots: [DropField: Int] = Dictionary(
-        uniqueKeysWithValues: allCases.enumerated().map { ($0.element, $0.offset) })
+    /// Position in per-record lookup tables (a switch: this is on the per-row hot path).
+    var slot: Int {
+        switch self {
+        case .occurredAt: 0
+        case .kind: 1
+        case .plant: 2
+        case .item: 3
+        case .gtin: 4
+        case .lot: 5
+        case .serial: 6
+        case .sscc: 7
+        case .quantity: 8
+        case .unit: 9
+        case .fromLocation: 10
+        case .toLocation: 11
+        case .order: 12
+        case .station: 13
+        case .location: 14
+        case .reason: 15
+        case .line: 16
+        case .workCenter: 17
+        case .operation: 18
+        case .yield: 19
+        case .scrap: 20
+        case .rework: 21
+        case .runtime: 22
+        case .windowStart: 23
+        case .windowEnd: 24
+        case .final: 25
+        }
+    }
 }
 
 /// Where a field's value comes from: a column of the file (a CSV header name, a JSON key) or a constant
