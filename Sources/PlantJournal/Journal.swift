@@ -198,7 +198,9 @@ public final class Journal: Sendable {
         try writer.perform { try body($0.db) }
     }
 
-    /// Runs `body` with the writer's session on the writer thread (tests: inject failures).
+    /// Runs `body` with the writer's session on the writer thread, between group commits: for
+    /// module-internal writes (DeadLetterRetry) and tests that inject failures. A body that moves
+    /// a stream's seq must call `forgetCursors()`.
     func withWriterSession<T: Sendable>(_ body: @escaping @Sendable (WriterSession) throws -> T) throws -> T {
         try writer.perform(body)
     }
