@@ -82,10 +82,12 @@ import Testing
                 #expect(exit == .exited(0))
             }
 
-            #expect(try FileManager.default.contentsOfDirectory(atPath: drop + "/archive").sorted()
-                == ["big.csv", "small.csv"])
-            #expect(try FileManager.default.contentsOfDirectory(atPath: drop + "/quarantine").sorted()
-                == ["nocolumn.csv", "nocolumn.csv.rejects.csv", "small.csv.rejects.csv"])
+            #expect(
+                try FileManager.default.contentsOfDirectory(atPath: drop + "/archive").sorted()
+                    == ["big.csv", "small.csv"])
+            #expect(
+                try FileManager.default.contentsOfDirectory(atPath: drop + "/quarantine").sorted()
+                    == ["nocolumn.csv", "nocolumn.csv.rejects.csv", "small.csv.rejects.csv"])
             try verifyJournal(directory + "/data/journal.sqlite", seed: seed)
         }
     }
@@ -123,8 +125,9 @@ import Testing
                 if row % 997 == 1 {
                     // The event holds its own row's data, not a neighbour's.
                     let body = String(decoding: event.body, as: UTF8.self)
-                    #expect(body.contains("\"item\":\"M-\(row)\"") || body.contains("\"item\":\"S-\(row)\""),
-                            "row \(row): \(body)")
+                    #expect(
+                        body.contains("\"item\":\"M-\(row)\"") || body.contains("\"item\":\"S-\(row)\""),
+                        "row \(row): \(body)")
                     checkedBodies += 1
                 }
             }
@@ -152,34 +155,34 @@ import Testing
         chmod(token, 0o600)
         let config = directory + "/agent.yaml"
         try """
-            plant: P100
-            data_dir: \(directory)/data
-            log:
-              level: warning
-            hub:
-              url: http://127.0.0.1:9/
-              allow_plain_http: true
-              token_file: \(token)
-            status:
-              listen: 127.0.0.1:0
-            inputs:
-              - name: drop
-                type: file_drop
-                directory: \(drop)
-                event: inventory_movement
-                delimiter: ";"
-                decimal_comma: true
-                settle_time: 0s
-                poll_interval: 200ms
-                columns:
-                  occurred_at: Zeit
-                  kind: Art
-                  plant: "=P100"
-                  item: Material
-                  quantity: Menge
-                  unit: ME
-                  to_location: Lager
-            """.write(toFile: config, atomically: true, encoding: .utf8)
+        plant: P100
+        data_dir: \(directory)/data
+        log:
+          level: warning
+        hub:
+          url: http://127.0.0.1:9/
+          allow_plain_http: true
+          token_file: \(token)
+        status:
+          listen: 127.0.0.1:0
+        inputs:
+          - name: drop
+            type: file_drop
+            directory: \(drop)
+            event: inventory_movement
+            delimiter: ";"
+            decimal_comma: true
+            settle_time: 0s
+            poll_interval: 200ms
+            columns:
+              occurred_at: Zeit
+              kind: Art
+              plant: "=P100"
+              item: Material
+              quantity: Menge
+              unit: ME
+              to_location: Lager
+        """.write(toFile: config, atomically: true, encoding: .utf8)
         return config
     }
 

@@ -30,8 +30,9 @@ struct FileDropCrashResumeTests {
             let crashed = DropFolder(input: "erp", configuration: configuration, sink: sink)
             #expect(crashed.process(movedIn: ["big.csv"], now: 0).isEmpty)
             #expect(folder.names()?.contains("big.csv") == true)  // never archived before its last chunk
-            #expect(crashed.statistics.lastError == "big.csv: journal refused (test crash point); the file stays and "
-                + "is tried again")
+            #expect(
+                crashed.statistics.lastError == "big.csv: journal refused (test crash point); the file stays and "
+                    + "is tried again")
             sink.crash(atCall: nil)
         }
         var asked = 0
@@ -60,10 +61,12 @@ struct FileDropCrashResumeTests {
     @Test func undisturbedRun() throws {
         let (events, rejects) = try run(crashAt: nil)
         #expect(events.map { Int($0.split(separator: "/").last!)! } == Self.goodRows)
-        let expected = ["line,reason,record"] + (1...95).filter { $0 % 13 == 0 }.map {
-            "\($0 + 1),\"quantity (column \"\"Menge\"\"): expected a decimal number like 1234,5 or 1.234,5, found "
-                + "\"\"viel\"\"\",\"2026-11-22T14:15:00Z;receipt;M-\($0);viel;PCE;WE01\""
-        }
+        let expected =
+            ["line,reason,record"]
+            + (1...95).filter { $0 % 13 == 0 }.map {
+                "\($0 + 1),\"quantity (column \"\"Menge\"\"): expected a decimal number like 1234,5 or 1.234,5, found "
+                    + "\"\"viel\"\"\",\"2026-11-22T14:15:00Z;receipt;M-\($0);viel;PCE;WE01\""
+            }
         #expect(rejects == expected.joined(separator: "\n") + "\n")
     }
 
@@ -88,16 +91,20 @@ struct FileDropCrashResumeTests {
         let configuration = FileDropIngestionTests.configuration(folder, chunkRows: 10)
         try folder.write("big.csv", Self.content())
         let sink = DropRecordingSink()
-        let report = try #require(DropFolder(input: "erp", configuration: configuration, sink: sink)
-            .process(movedIn: ["big.csv"], now: 0).first)
+        let report = try #require(
+            DropFolder(input: "erp", configuration: configuration, sink: sink)
+                .process(movedIn: ["big.csv"], now: 0).first)
         // Put the world back as a crash right after the last commit would leave it: the file still in the
         // folder and its rejects file not yet published.
         let tag = String(report.digest.prefix(12))
         #expect(rename(folder.file("archive/big.csv"), folder.file("big.csv")) == 0)
-        #expect(rename(folder.file("quarantine/big.csv.rejects.csv"),
-                       folder.file("quarantine/.big.csv.\(tag).rejects.partial")) == 0)
-        let again = try #require(DropFolder(input: "erp", configuration: configuration, sink: sink)
-            .process(movedIn: ["big.csv"], now: 0).first)
+        #expect(
+            rename(
+                folder.file("quarantine/big.csv.rejects.csv"),
+                folder.file("quarantine/.big.csv.\(tag).rejects.partial")) == 0)
+        let again = try #require(
+            DropFolder(input: "erp", configuration: configuration, sink: sink)
+                .process(movedIn: ["big.csv"], now: 0).first)
         #expect(again.alreadyIngested)
         #expect(again.journaled == 0)
         #expect(again.rejectsFile == "big.csv.rejects.csv")

@@ -106,8 +106,9 @@ struct FileDropIngestionTests {
             #expect(sink.events.count == 4)
             #expect(sink.journalCalls == 1)
             #expect(folder.names("archive") == ["copy.csv", "day.\(tag).csv", "day.csv"])
-            #expect(sink.logs.last == "info erp: day.csv: already ingested (digest \(tag)…); archived as "
-                + "day.\(tag).csv without new events")
+            #expect(
+                sink.logs.last == "info erp: day.csv: already ingested (digest \(tag)…); archived as "
+                    + "day.\(tag).csv without new events")
         }
     }
 
@@ -132,23 +133,25 @@ struct FileDropIngestionTests {
             #expect(report.rejectsFile == "mixed.csv.rejects.csv")
             #expect(sink.events.map(\.id.rawValue).map { $0.split(separator: "/").last! } == ["1", "6"])
             let rejects = try #require(folder.read("quarantine/mixed.csv.rejects.csv"))
-            #expect(rejects == #"""
-                line,reason,record
-                3,"quantity (column ""Menge""): expected a decimal number like 1234,5 or 1.234,5, found ""zwei""",\#
-                "2026-11-22T14:16:00Z;receipt;M-2;zwei;PCE;WE01"
-                4,"expected 6 fields as in the header, found 4","2026-11-22T14:17:00Z;receipt;M-3;3"
-                5,"invalid UTF-8 in field 6 at byte 1 of the field; expected UTF-8 text",\#
-                "2026-11-22T14:18:00Z;receipt;M-""4"";4;PCE;\#u{FFFD}"
-                6,"line longer than 1024 bytes (max_line_bytes); skipped to the next line",\#
-                "\#(String(repeating: "x", count: 256))"
-                8,"quoted field opened on line 8 is not closed at the end of the file",\#
-                "2026-11-22T14:19:00Z;receipt;""M-8;8;PCE;WE01
-                "
+            #expect(
+                rejects == #"""
+                    line,reason,record
+                    3,"quantity (column ""Menge""): expected a decimal number like 1234,5 or 1.234,5, found ""zwei""",\#
+                    "2026-11-22T14:16:00Z;receipt;M-2;zwei;PCE;WE01"
+                    4,"expected 6 fields as in the header, found 4","2026-11-22T14:17:00Z;receipt;M-3;3"
+                    5,"invalid UTF-8 in field 6 at byte 1 of the field; expected UTF-8 text",\#
+                    "2026-11-22T14:18:00Z;receipt;M-""4"";4;PCE;\#u{FFFD}"
+                    6,"line longer than 1024 bytes (max_line_bytes); skipped to the next line",\#
+                    "\#(String(repeating: "x", count: 256))"
+                    8,"quoted field opened on line 8 is not closed at the end of the file",\#
+                    "2026-11-22T14:19:00Z;receipt;""M-8;8;PCE;WE01
+                    "
 
-                """#)
+                    """#)
             #expect(sink.problems.count == 1)
-            #expect(sink.problems.first?.reason
-                == "mixed.csv: 5 of 7 rows rejected (see mixed.csv.rejects.csv in \(folder.path)/quarantine); first "
+            #expect(
+                sink.problems.first?.reason
+                    == "mixed.csv: 5 of 7 rows rejected (see mixed.csv.rejects.csv in \(folder.path)/quarantine); first "
                     + "on line 3: quantity (column \"Menge\"): expected a decimal number like 1234,5 or 1.234,5, "
                     + "found \"zwei\"")
             #expect(sink.problems.first?.location == "mixed.csv:3")
@@ -169,16 +172,20 @@ struct FileDropIngestionTests {
             let reports = drop.process(movedIn: ["strict.csv", "fine.csv"], now: 0)
             #expect(reports.map(\.name) == ["fine.csv", "strict.csv"])
             #expect(reports[0].journaled == 5)
-            #expect(reports[1].disposition == .quarantined(
-                reason: "strict.csv: file refused, no events journaled; line 5: quantity: required when unit is "
-                    + "given"))
+            #expect(
+                reports[1].disposition
+                    == .quarantined(
+                        reason:
+                            "strict.csv: file refused, no events journaled; line 5: quantity: required when unit is "
+                            + "given"))
             #expect(sink.events.count == 5)
             #expect(folder.names("quarantine") == ["strict.csv", "strict.csv.rejects.csv"])
-            #expect(folder.read("quarantine/strict.csv.rejects.csv") == #"""
-                line,reason,record
-                5,"quantity: required when unit is given","2026-11-22T14:16:00Z;receipt;M-4;;PCE;WE01"
+            #expect(
+                folder.read("quarantine/strict.csv.rejects.csv") == #"""
+                    line,reason,record
+                    5,"quantity: required when unit is given","2026-11-22T14:16:00Z;receipt;M-4;;PCE;WE01"
 
-                """#)
+                    """#)
             #expect(drop.statistics.filesQuarantined == 1)
             #expect(drop.statistics.filesArchived == 1)
         }
@@ -194,20 +201,23 @@ struct FileDropIngestionTests {
             try folder.write("empty.csv", "")
             let reports = drop.process(movedIn: ["short.csv", "noise.csv", "empty.csv"], now: 0)
             #expect(reports.map(\.name) == ["empty.csv", "noise.csv", "short.csv"])
-            #expect(reports[0].disposition
-                == .quarantined(reason: "empty.csv: file refused, no events journaled; line 1: empty file; expected "
-                    + "a header row"))
+            #expect(
+                reports[0].disposition
+                    == .quarantined(
+                        reason: "empty.csv: file refused, no events journaled; line 1: empty file; expected "
+                            + "a header row"))
             if case .quarantined(let reason) = reports[1].disposition {
                 #expect(reason.hasPrefix("noise.csv: file refused, no events journaled; line 1: "))
             } else {
                 Issue.record("noise.csv was not quarantined")
             }
-            #expect(folder.read("quarantine/short.csv.rejects.csv") == #"""
-                line,reason,record
-                1,"header has no column ""Menge"" (for quantity); found ""Zeit"", ""Art"", ""Material"", ""ME"", ""Lager""",\#
-                "Zeit;Art;Material;ME;Lager"
+            #expect(
+                folder.read("quarantine/short.csv.rejects.csv") == #"""
+                    line,reason,record
+                    1,"header has no column ""Menge"" (for quantity); found ""Zeit"", ""Art"", ""Material"", ""ME"", ""Lager""",\#
+                    "Zeit;Art;Material;ME;Lager"
 
-                """#)
+                    """#)
             #expect(sink.events.isEmpty)
             #expect(sink.problems.count == 3)
             #expect(folder.names() == ["quarantine"])
@@ -219,11 +229,15 @@ struct FileDropIngestionTests {
             let sink = DropRecordingSink()
             let configuration = FileDrop.Configuration(
                 directory: folder.path, format: .jsonl, event: .qualityHold,
-                columns: [.occurredAt: .column("ts"), .plant: .constant("P100"), .lot: .column("lot"),
-                          .reason: .column("why")],
+                columns: [
+                    .occurredAt: .column("ts"), .plant: .constant("P100"), .lot: .column("lot"),
+                    .reason: .column("why"),
+                ],
                 timestampFormat: .epochMilliseconds)
             let drop = DropFolder(input: "qm", configuration: configuration, sink: sink)
-            try folder.write("holds.jsonl", """
+            try folder.write(
+                "holds.jsonl",
+                """
                 {"ts":1795356900000,"lot":"B1","why":"QN-1"}
                 {"ts":1795356900000,"lot":["B2"],"why":"QN-2"}
 
@@ -232,13 +246,14 @@ struct FileDropIngestionTests {
                 """)
             let report = try #require(drop.process(movedIn: ["holds.jsonl"], now: 0).first)
             #expect(report.journaled == 2)
-            #expect(folder.read("quarantine/holds.jsonl.rejects.csv") == #"""
-                line,reason,record
-                2,"key ""lot"": expected a string, number, boolean or null, found an object or array",\#
-                "{""ts"":1795356900000,""lot"":[""B2""],""why"":""QN-2""}"
-                4,"JSON error at byte 1: expected 'null' (started at byte 0), found 'o'","not json"
+            #expect(
+                folder.read("quarantine/holds.jsonl.rejects.csv") == #"""
+                    line,reason,record
+                    2,"key ""lot"": expected a string, number, boolean or null, found an object or array",\#
+                    "{""ts"":1795356900000,""lot"":[""B2""],""why"":""QN-2""}"
+                    4,"JSON error at byte 1: expected 'null' (started at byte 0), found 'o'","not json"
 
-                """#)
+                    """#)
         }
     }
 }

@@ -191,7 +191,9 @@ enum DecimalComma {
         guard parts.count <= 2, let integer = parts.first, !integer.isEmpty else { return nil }
         let groups = integer.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
         if groups.count > 1 {
-            guard (1...3).contains(groups[0].count), groups.dropFirst().allSatisfy({ $0.count == 3 }) else { return nil }
+            guard (1...3).contains(groups[0].count), groups.dropFirst().allSatisfy({ $0.count == 3 }) else {
+                return nil
+            }
         }
         var result = sign + groups.joined()
         if parts.count == 2 {

@@ -8,13 +8,17 @@ public enum DropEventType: String, Sendable, Hashable, CaseIterable {
     public var fields: [DropField] {
         switch self {
         case .inventoryMovement:
-            [.occurredAt, .kind, .plant, .item, .gtin, .lot, .serial, .sscc, .quantity, .unit, .fromLocation,
-             .toLocation, .order, .station]
+            [
+                .occurredAt, .kind, .plant, .item, .gtin, .lot, .serial, .sscc, .quantity, .unit, .fromLocation,
+                .toLocation, .order, .station,
+            ]
         case .qualityHold:
             [.occurredAt, .plant, .item, .gtin, .lot, .sscc, .location, .quantity, .unit, .reason, .station]
         case .productionConfirmation:
-            [.occurredAt, .plant, .line, .workCenter, .order, .operation, .yield, .scrap, .rework, .unit,
-             .runtime, .windowStart, .windowEnd, .final]
+            [
+                .occurredAt, .plant, .line, .workCenter, .order, .operation, .yield, .scrap, .rework, .unit,
+                .runtime, .windowStart, .windowEnd, .final,
+            ]
         }
     }
 

@@ -37,7 +37,9 @@ public struct DropFileInfo: Sendable, Hashable {
 enum DropFileSystem {
     /// Regular files directly in `directory` (no subfolders, no hidden files).
     static func list(_ directory: String) throws(DropFileError) -> [DropFileInfo] {
-        guard let handle = opendir(directory) else { throw DropFileError(operation: "list", path: directory, code: errno) }
+        guard let handle = opendir(directory) else {
+            throw DropFileError(operation: "list", path: directory, code: errno)
+        }
         defer { closedir(handle) }
         var files: [DropFileInfo] = []
         while let entry = readdir(handle) {
@@ -59,9 +61,12 @@ enum DropFileSystem {
 
     static func stat(_ path: String) throws(DropFileError) -> Status {
         var info = Glibc.stat()
-        guard fstatat(AT_FDCWD, path, &info, 0) == 0 else { throw DropFileError(operation: "stat", path: path, code: errno) }
+        guard fstatat(AT_FDCWD, path, &info, 0) == 0 else {
+            throw DropFileError(operation: "stat", path: path, code: errno)
+        }
         return Status(
-            size: Int64(info.st_size), modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
+            size: Int64(info.st_size),
+            modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
             isRegular: (info.st_mode & S_IFMT) == S_IFREG)
     }
 
@@ -165,7 +170,9 @@ final class RejectsFile {
     func open(truncatingTo length: Int64) throws(DropFileError) {
         fd = Glibc.open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o640)
         guard fd >= 0 else { throw DropFileError(operation: "open", path: path, code: errno) }
-        guard ftruncate(fd, off_t(length)) == 0 else { throw DropFileError(operation: "truncate", path: path, code: errno) }
+        guard ftruncate(fd, off_t(length)) == 0 else {
+            throw DropFileError(operation: "truncate", path: path, code: errno)
+        }
         self.length = length
         guard lseek(fd, off_t(length), SEEK_SET) >= 0 else {
             throw DropFileError(operation: "seek in", path: path, code: errno)

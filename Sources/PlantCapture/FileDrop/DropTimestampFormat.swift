@@ -27,8 +27,9 @@ public enum DropTimestampFormat: Sendable, Equatable, CustomStringConvertible {
         default: break
         }
         guard text.contains("%") else {
-            return .failure(DropFormatError(
-                "expected rfc3339, epoch_ms, epoch_s or a pattern like \"%d.%m.%Y %H:%M\", found \"\(text)\""))
+            return .failure(
+                DropFormatError(
+                    "expected rfc3339, epoch_ms, epoch_s or a pattern like \"%d.%m.%Y %H:%M\", found \"\(text)\""))
         }
         var pieces: [Piece] = []
         var bytes = Array(text.utf8)[...]
@@ -49,7 +50,8 @@ public enum DropTimestampFormat: Sendable, Equatable, CustomStringConvertible {
             case UInt8(ascii: "%"): pieces.append(.literal(UInt8(ascii: "%")))
             default:
                 let found = directive.map { "%" + String(decoding: [$0], as: UTF8.self) } ?? "a lone % at the end"
-                return .failure(DropFormatError("pattern \"\(text)\": unknown directive \(found); expected one of \(directives)"))
+                return .failure(
+                    DropFormatError("pattern \"\(text)\": unknown directive \(found); expected one of \(directives)"))
             }
         }
         for (piece, name) in [(Piece.year, "%Y"), (.month, "%m"), (.day, "%d")] where !pieces.contains(piece) {
@@ -79,7 +81,8 @@ public enum DropTimestampFormat: Sendable, Equatable, CustomStringConvertible {
             do {
                 return .success(try Timestamp(parsing: text))
             } catch {
-                return .failure(DropFormatError("expected an RFC 3339 time like 2026-11-22T14:15:00Z, found \"\(text)\""))
+                return .failure(
+                    DropFormatError("expected an RFC 3339 time like 2026-11-22T14:15:00Z, found \"\(text)\""))
             }
         case .epochMilliseconds:
             guard let value = Int64(text), text.first != "+" else {
@@ -103,9 +106,10 @@ public enum DropTimestampFormat: Sendable, Equatable, CustomStringConvertible {
                     second: local.second, millisecond: local.millisecond)
                 return .success(instant.adding(milliseconds: -Int64(utcOffsetMinutes) * 60_000))
             } catch {
-                return .failure(DropFormatError(
-                    "expected a time like \"\(pattern)\", found \"\(text)\" (\(error.expected) expected, found "
-                        + "\(error.found))"))
+                return .failure(
+                    DropFormatError(
+                        "expected a time like \"\(pattern)\", found \"\(text)\" (\(error.expected) expected, found "
+                            + "\(error.found))"))
             }
         }
     }
@@ -156,7 +160,8 @@ public enum DropTimestampFormat: Sendable, Equatable, CustomStringConvertible {
             bytes[3] == UInt8(ascii: ":"),
             let hours = Int(String(decoding: bytes[1..<3], as: UTF8.self)),
             let minutes = Int(String(decoding: bytes[4..<6], as: UTF8.self)),
-            bytes[1...2].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), bytes[4...5].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+            bytes[1...2].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+            bytes[4...5].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
             minutes < 60, hours * 60 + minutes <= 14 * 60
         else { return nil }
         return (bytes[0] == UInt8(ascii: "-") ? -1 : 1) * (hours * 60 + minutes)

@@ -114,8 +114,9 @@ public final class FileDrop: InputAdapter {
             movedIn = watcher.wait(timeoutMilliseconds: pollMilliseconds)
             if let reason = watcher.fallbackReason, reason != reportedFallback {
                 reportedFallback = reason
-                sink.log(.warning, "inotify unavailable (\(reason)); scanning every \(pollMilliseconds) ms instead",
-                         input: name)
+                sink.log(
+                    .warning, "inotify unavailable (\(reason)); scanning every \(pollMilliseconds) ms instead",
+                    input: name)
             } else if watcher.fallbackReason == nil {
                 reportedFallback = nil
             }

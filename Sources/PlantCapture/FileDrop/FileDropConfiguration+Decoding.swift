@@ -44,12 +44,14 @@ extension FileDrop.Configuration {
             let archive = archiveDirectory ?? Self.join(directory, "archive")
             let quarantine = quarantineDirectory ?? Self.join(directory, "quarantine")
             if Self.sameDirectory(archive, directory) {
-                map.report("must differ from directory, or archived files would be taken again",
-                           at: "archive_dir")
+                map.report(
+                    "must differ from directory, or archived files would be taken again",
+                    at: "archive_dir")
             }
             if Self.sameDirectory(quarantine, directory) {
-                map.report("must differ from directory, or quarantined files would be taken again",
-                           at: "quarantine_dir")
+                map.report(
+                    "must differ from directory, or quarantined files would be taken again",
+                    at: "quarantine_dir")
             }
             if Self.sameDirectory(archive, quarantine) {
                 map.report("must differ from archive_dir", at: "quarantine_dir")
@@ -152,7 +154,9 @@ extension ConfigConversion where Value == DropTimestampFormat {
 extension ConfigConversion where Value == Int {
     /// `+01:00`, `-05:30` or `Z`, in minutes east of UTC.
     static var utcOffset: ConfigConversion<Int> {
-        ConfigConversion(expecting: "a UTC offset like +01:00, -05:30 or Z") { DropTimestampFormat.utcOffsetMinutes($0) }
+        ConfigConversion(expecting: "a UTC offset like +01:00, -05:30 or Z") {
+            DropTimestampFormat.utcOffsetMinutes($0)
+        }
     }
 }
 

@@ -41,8 +41,13 @@ struct FileIngestion {
         switch try FileStart.read(path: path, size: size, configuration: configuration) {
         case .success(let found): start = found
         case .failure(let refusal):
-            return try quarantine(report, path: path, rejects: [RejectedRow(line: refusal.line, reason: refusal.reason,
-                                                                              raw: refusal.raw)])
+            return try quarantine(
+                report, path: path,
+                rejects: [
+                    RejectedRow(
+                        line: refusal.line, reason: refusal.reason,
+                        raw: refusal.raw)
+                ])
         }
         if configuration.onError == .rejectFile, progress == nil {
             let rejects = try validate(path: path, size: size, start: start, digest: digest)
@@ -81,8 +86,10 @@ struct FileIngestion {
             try rejects.open(truncatingTo: progress.rejectsBytes)
         }
         let stream = try DropRecordStream(
-            path: path, offset: progress.offset, size: size, decoder: start.decoder(line: progress.line,
-                                                                                    offset: progress.offset))
+            path: path, offset: progress.offset, size: size,
+            decoder: start.decoder(
+                line: progress.line,
+                offset: progress.offset))
         let idPrefix = rowIDPrefix(digest: digest)
         var events: [Event] = []
         events.reserveCapacity(configuration.chunkRows)
@@ -141,7 +148,8 @@ struct FileIngestion {
     /// The whole file mapped without journaling (`reject_file`): every reject, in file order.
     private func validate(path: String, size: Int64, start: FileStart, digest: String) throws -> [RejectedRow] {
         let stream = try DropRecordStream(
-            path: path, offset: start.offset, size: size, decoder: start.decoder(line: start.line, offset: start.offset))
+            path: path, offset: start.offset, size: size, decoder: start.decoder(line: start.line, offset: start.offset)
+        )
         let idPrefix = rowIDPrefix(digest: digest)
         var rejects: [RejectedRow] = []
         var row = 0
@@ -193,12 +201,15 @@ struct FileIngestion {
         let partial = partialRejectsPath(name: path, digest: report.digest)
         if DropFileSystem.exists(partial) {
             let target = freeName(report.name + ".rejects.csv", in: configuration.quarantineDirectory, report.digest)
-            var reason = "\(report.name): \(progress.rejected) of \(progress.rows) rows rejected (see \(target) in "
+            var reason =
+                "\(report.name): \(progress.rejected) of \(progress.rows) rows rejected (see \(target) in "
                 + "\(configuration.quarantineDirectory))"
             if let firstReject { reason += "; first on line \(firstReject.line): \(firstReject.reason)" }
-            sink.quarantine(InputProblem(
-                input: input, reason: reason, location: firstReject.map { "\(report.name):\($0.line)" } ?? report.name,
-                excerpt: firstReject?.raw ?? []))
+            sink.quarantine(
+                InputProblem(
+                    input: input, reason: reason,
+                    location: firstReject.map { "\(report.name):\($0.line)" } ?? report.name,
+                    excerpt: firstReject?.raw ?? []))
             try DropFileSystem.move(partial, to: FileDrop.Configuration.join(configuration.quarantineDirectory, target))
             report.rejectsFile = target
         }
@@ -224,10 +235,13 @@ struct FileIngestion {
         let first = rejects[0]
         let more = rejects.count > 1 ? " (and \(rejects.count - 1) more)" : ""
         let reason = "\(report.name): file refused, no events journaled; line \(first.line): \(first.reason)\(more)"
-        sink.quarantine(InputProblem(input: input, reason: reason, location: "\(report.name):\(first.line)",
-                                     excerpt: first.raw))
-        report.movedTo = try move(path, name: report.name, digest: report.digest,
-                                  into: configuration.quarantineDirectory)
+        sink.quarantine(
+            InputProblem(
+                input: input, reason: reason, location: "\(report.name):\(first.line)",
+                excerpt: first.raw))
+        report.movedTo = try move(
+            path, name: report.name, digest: report.digest,
+            into: configuration.quarantineDirectory)
         report.disposition = .quarantined(reason: reason)
         return report
     }

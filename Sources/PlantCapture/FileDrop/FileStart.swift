@@ -27,8 +27,10 @@ struct FileStart {
         switch configuration.format {
         case .jsonl:
             let (keys, bound) = mapping.boundToKeys()
-            return .success(FileStart(
-                mapping: bound, offset: 0, line: 1, kind: .jsonLines(keys: keys, maxLineBytes: configuration.maxLineBytes)))
+            return .success(
+                FileStart(
+                    mapping: bound, offset: 0, line: 1,
+                    kind: .jsonLines(keys: keys, maxLineBytes: configuration.maxLineBytes)))
         case .csv:
             let decoder = CSVDecoder(delimiter: configuration.delimiter, maxRecordBytes: configuration.maxLineBytes)
             let stream = try DropRecordStream(path: path, offset: 0, size: size, decoder: .csv(decoder))
@@ -36,16 +38,19 @@ struct FileStart {
             case nil:
                 return .failure(Refusal(line: 1, reason: "empty file; expected a header row", raw: []))
             case .rejected(let rejection)?:
-                return .failure(Refusal(
-                    line: rejection.line, reason: "header row: \(rejection.description)", raw: rejection.raw))
+                return .failure(
+                    Refusal(
+                        line: rejection.line, reason: "header row: \(rejection.description)", raw: rejection.raw))
             case .record(let header)?:
                 switch mapping.bound(toHeader: header.fields) {
                 case .failure(let refusal):
                     return .failure(Refusal(line: header.line, reason: refusal.reason, raw: header.raw))
                 case .success(let bound):
                     let kind = Kind.csv(delimiter: configuration.delimiter, maxRecordBytes: configuration.maxLineBytes)
-                    return .success(FileStart(mapping: bound, offset: header.endOffset, line: stream.nextLine,
-                                              kind: kind))
+                    return .success(
+                        FileStart(
+                            mapping: bound, offset: header.endOffset, line: stream.nextLine,
+                            kind: kind))
                 }
             }
         }

@@ -75,7 +75,8 @@ public struct JSONLinesDecoder: Sendable {
         if lineBytes.last == Self.cr { lineBytes.removeLast() }
         if tooLong {
             return .rejected(
-                FileRecordRejection(reason: .tooLong(limit: maxLineBytes), line: line, endOffset: offset, raw: lineBytes))
+                FileRecordRejection(
+                    reason: .tooLong(limit: maxLineBytes), line: line, endOffset: offset, raw: lineBytes))
         }
         if lineBytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return nil }
         return parse()

@@ -27,9 +27,11 @@ public struct RecordMapping: Sendable {
                     missing.append("\"\(name)\" (for \(field.rawValue))")
                 } else if positions.count > 1 {
                     let list = positions.map { String($0 + 1) }.joined(separator: " and ")
-                    return .failure(FileRefusal(
-                        line: 1, reason: "column \"\(name)\" (for \(field.rawValue)) appears more than once in the "
-                            + "header (columns \(list))"))
+                    return .failure(
+                        FileRefusal(
+                            line: 1,
+                            reason: "column \"\(name)\" (for \(field.rawValue)) appears more than once in the "
+                                + "header (columns \(list))"))
                 } else {
                     sources[field.slot] = .field(positions[0], name: name)
                 }
@@ -38,8 +40,9 @@ public struct RecordMapping: Sendable {
         if !missing.isEmpty {
             let noun = missing.count == 1 ? "column" : "columns"
             let found = names.map { "\"\($0)\"" }.joined(separator: ", ")
-            return .failure(FileRefusal(
-                line: 1, reason: "header has no \(noun) \(missing.joined(separator: ", ")); found \(found)"))
+            return .failure(
+                FileRefusal(
+                    line: 1, reason: "header has no \(noun) \(missing.joined(separator: ", ")); found \(found)"))
         }
         return .success(BoundRecordMapping(configuration, sources: sources, fieldCount: header.count))
     }
@@ -55,10 +58,12 @@ public struct RecordMapping: Sendable {
             case .constant(let value)?:
                 sources[field.slot] = .constant(value)
             case .column(let name)?:
-                let index = keys.firstIndex(of: name) ?? {
-                    keys.append(name)
-                    return keys.count - 1
-                }()
+                let index =
+                    keys.firstIndex(of: name)
+                    ?? {
+                        keys.append(name)
+                        return keys.count - 1
+                    }()
                 sources[field.slot] = .field(index, name: name)
             }
         }
@@ -68,8 +73,9 @@ public struct RecordMapping: Sendable {
     static func trimmed(_ text: String) -> String {
         guard text.utf8.first == 0x20 || text.utf8.last == 0x20 || text.utf8.first == 0x09 || text.utf8.last == 0x09
         else { return text }
-        return String(text.drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" })
-            .reversed())
+        return String(
+            text.drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" })
+                .reversed())
     }
 }
 
