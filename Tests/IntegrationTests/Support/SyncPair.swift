@@ -60,20 +60,21 @@ struct SyncPair {
         try waitForInventory("\(count) inventory events journaled") { $0.lastSeq == count }
     }
 
-    /// The `hub` object of `plantsync status --json` once it satisfies `condition`; nil when this
-    /// build's status has no `hub` member yet (the forwarder's state record is newer than the journal view).
+    /// The `hub` object of `plantsync status --json` once it satisfies `condition`; nil when the
+    /// running agent writes no state record (`agent.state_written_at` stays null for 3 s): then the
+    /// status can only show the journal's side, and the caller relies on the log lines.
     func hubStatus(where condition: @escaping (JSONValue) -> Bool) throws -> JSONValue? {
         var found: JSONValue?
         var last = JSONValue.null
+        let noRecordBy = ContinuousClock.now + .seconds(3)
         try waitUntil(
             "status shows the hub's state", timeout: .seconds(15), poll: .milliseconds(100),
-            detail: {
-                "last status: \(last)"
-            }
+            detail: { "last status: \(last)" }
         ) {
             last = try rig.agentStatus()
-            guard let hub = last["hub"] else { return true }
-            guard !hub.isNull, condition(hub) else { return false }
+            let recorded = last["agent"]?["state_written_at"].map { !$0.isNull } ?? false
+            if !recorded { return ContinuousClock.now > noRecordBy }
+            guard let hub = last["hub"], !hub.isNull, condition(hub) else { return false }
             found = hub
             return true
         }
