@@ -12,6 +12,18 @@ public struct JournalStatus: Sendable {
     /// When the figures were read, ms since the Unix epoch.
     public var readAt: Int64
 
+    public init(
+        path: String, epoch: String, streams: [PlantJournal.StreamBacklog], deadLetters: Int64, quarantined: Int64,
+        readAt: Int64
+    ) {
+        self.path = path
+        self.epoch = epoch
+        self.streams = streams
+        self.deadLetters = deadLetters
+        self.quarantined = quarantined
+        self.readAt = readAt
+    }
+
     public init(path: String, now: Int64) throws(JournalError) {
         let reader = try JournalStatusReader(path: path)
         try self.init(reader: reader, now: now)
