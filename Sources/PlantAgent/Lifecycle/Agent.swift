@@ -22,6 +22,8 @@ public final class Agent: @unchecked Sendable {
     private(set) var forwarder: Forwarder?
     private var aggregation: AggregationStage?
     private var inputs: [any InputAdapter] = []
+    /// Data-directory lock, state record, status endpoint (Status/AgentStatusParts.swift).
+    private var status = AgentStatusParts()
 
     public init(configuration: AgentConfiguration, logger: AgentLogger) {
         self.configuration = configuration
@@ -32,6 +34,7 @@ public final class Agent: @unchecked Sendable {
         try FileManager.default.createDirectory(
             atPath: configuration.dataDirectory, withIntermediateDirectories: true,
             attributes: [.posixPermissions: 0o750])
+        try status.lockDataDirectory(configuration.dataDirectory)
         let journalPath = AgentLayout.journalPath(dataDirectory: configuration.dataDirectory)
         let journal = try Journal.open(path: journalPath, options: journalOptions())
         self.journal = journal
@@ -75,11 +78,14 @@ public final class Agent: @unchecked Sendable {
             inputs.append(adapter)
             logger.info("input", "started", [("input", section.name), ("type", section.type)])
         }
+        status.start(
+            configuration: configuration, journal: journal, forwarder: forwarder, inputs: inputs, logger: logger)
     }
 
     /// Stops everything in reverse order of start; the forwarder gets until `deadline` for batches
     /// already on the wire.
     public func stop(forwarderGrace: Duration = .seconds(5)) {
+        status.stopServing()
         for input in inputs.reversed() {
             input.stop()
             logger.info("input", "stopped", [("input", input.name)])
@@ -92,8 +98,10 @@ public final class Agent: @unchecked Sendable {
             logger.info("forwarder", report.finishedCleanly ? "stopped" : "stopped; in-flight batches will be resent")
         }
         forwarder = nil
+        status.writeFinalRecord()
         journal?.close()
         journal = nil
+        status.releaseLock()
         logger.info("journal", "closed")
     }
 
