@@ -188,7 +188,7 @@ import Testing
 
     /// ~100 MB: one row template, its row number and item patched in place, written 4 MiB at a time.
     private func writeBigFile(_ path: String) throws {
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)  // FileHandle below reports failure
         guard let handle = FileHandle(forWritingAtPath: path) else {
             throw ChildProcess.Failure(description: "cannot create \(path)")
         }
