@@ -18,30 +18,32 @@ public struct EventRules: Sendable {
     /// The refused events of `batch`, in seq order (empty when all are acceptable).
     public func rejections(_ batch: BatchRequest) -> [EventRejection] {
         var refused: [EventRejection] = []
-        for event in batch.events {
-            if let rejection = check(event) { refused.append(rejection) }
+        // Through the buffer: each event is borrowed in place, not copied (no retain of its id and bytes).
+        batch.events.withUnsafeBufferPointer { events in
+            for k in events.indices {
+                if let rejection = check(events[k]) { refused.append(rejection) }
+            }
         }
         return refused
     }
 
-    func check(_ event: WireEvent) -> EventRejection? {
-        let id = event.id.rawValue
+    func check(_ event: borrowing WireEvent) -> EventRejection? {
         if event.canonical.count > maxEventBytes {
             return EventRejection(
-                seq: event.seq, id: id, reason: .eventTooLarge,
+                seq: event.seq, id: event.id.rawValue, reason: .eventTooLarge,
                 message: "event of \(event.canonical.count) bytes exceeds the hub's limit of \(maxEventBytes) bytes")
         }
-        guard EventKind(rawValue: event.type) != nil else {
+        guard event.kind != nil else {
             let known = EventKind.allCases.map(\.rawValue).joined(separator: ", ")
             return EventRejection(
-                seq: event.seq, id: id, reason: .unknownEventType,
+                seq: event.seq, id: event.id.rawValue, reason: .unknownEventType,
                 message: "unknown event type \"\(event.type)\"; the hub accepts \(known)")
         }
         do throws(EventFieldError) {
-            _ = try event.decodeEvent()
+            try event.validate()  // no second parse for events the batch decoder certified
             return nil
         } catch {
-            return EventRejection(seq: event.seq, id: id, reason: .invalidEvent, message: error.description)
+            return EventRejection(seq: event.seq, id: event.id.rawValue, reason: .invalidEvent, message: error.description)
         }
     }
 }

@@ -24,12 +24,28 @@ public struct BatchRequest: Sendable, Hashable {
 
     /// Decodes and checks the envelope: header fields, contiguous seqs from `first_seq`, and per event a
     /// seq, an id, a type and an occurred_at. Payloads are not checked here; see `invalidEvents()`.
+    ///
+    /// A body in the shape `BatchEncoder` writes takes a single-pass fast path (`CanonicalBatchReader`) that
+    /// keeps each event's bytes instead of re-encoding them and already runs the typed checks; any other body
+    /// (whitespace, other key orders, escapes, non-canonical events, errors) takes the full decoder. Both give
+    /// the same batch, the same canonical bytes and the same errors.
     public static func decode(_ body: [UInt8], limits: Limits = Limits()) throws(BatchDecodingError) -> BatchRequest {
-        guard body.count <= limits.maxBytes else {
-            throw BatchDecodingError(
-                code: .tooLarge, path: "",
-                message: "body of \(body.count) bytes exceeds the limit of \(limits.maxBytes) bytes")
+        try checkSize(body, limits)
+        if let batch = decodeCanonical(body, limits: limits) { return batch }
+        return try decodeFull(body, limits: limits)
+    }
+
+    /// The fast path alone: nil when the body is not in `BatchEncoder`'s canonical shape or has any problem.
+    static func decodeCanonical(_ body: [UInt8], limits: Limits) -> BatchRequest? {
+        body.withUnsafeBytes { bytes in
+            var reader = CanonicalBatchReader(body: bytes, limits: limits)
+            return reader.read()
         }
+    }
+
+    /// The full decoder alone: a JSON tree, events re-encoded canonically, exact errors.
+    static func decodeFull(_ body: [UInt8], limits: Limits) throws(BatchDecodingError) -> BatchRequest {
+        try checkSize(body, limits)
         let json: JSONValue
         do {
             json = try JSONParser(limits: .init(maxDepth: 16, maxBytes: limits.maxBytes)).parse(body)
@@ -40,6 +56,14 @@ public struct BatchRequest: Sendable, Hashable {
             return try decode(json, limits: limits)
         } catch {
             throw BatchDecodingError(code: .malformed, path: error.path, message: error.message)
+        }
+    }
+
+    private static func checkSize(_ body: [UInt8], _ limits: Limits) throws(BatchDecodingError) {
+        guard body.count <= limits.maxBytes else {
+            throw BatchDecodingError(
+                code: .tooLarge, path: "",
+                message: "body of \(body.count) bytes exceeds the limit of \(limits.maxBytes) bytes")
         }
     }
 
@@ -81,7 +105,7 @@ public struct BatchRequest: Sendable, Hashable {
     public func invalidEvents() -> [InvalidEvent] {
         events.compactMap { event -> InvalidEvent? in
             do throws(EventFieldError) {
-                _ = try event.decodeEvent()
+                try event.validate()
                 return nil
             } catch {
                 return InvalidEvent(seq: event.seq, reason: error.description)
@@ -96,9 +120,27 @@ public struct WireEvent: Sendable, Hashable {
     public let id: EventID
     /// The `type` text (not checked against known types here; `decodeEvent()` does).
     public let type: String
+    /// `type` as a known event type; nil for a type this hub does not know.
+    public let kind: EventKind?
     public let occurredAt: Timestamp
     /// The event re-encoded canonically without `seq`: byte-identical to what the agent journaled.
     public let canonical: [UInt8]
+    /// The fast decoder's typed checks already proved `decodeEvent()` succeeds. A cache of a property of
+    /// `canonical`, so not part of the value (`==` and `hash` ignore it).
+    let certified: Bool
+
+    init(
+        seq: Int64, id: EventID, type: String, kind: EventKind?, occurredAt: Timestamp, canonical: [UInt8],
+        certified: Bool
+    ) {
+        self.seq = seq
+        self.id = id
+        self.type = type
+        self.kind = kind
+        self.occurredAt = occurredAt
+        self.canonical = canonical
+        self.certified = certified
+    }
 
     init(_ value: JSONValue, index: Int, firstSeq: Int64) throws(EventFieldError) {
         let path = "events[\(index)]"
@@ -119,16 +161,38 @@ public struct WireEvent: Sendable, Hashable {
             throw fields.fail("id", error.description)
         }
         type = try fields.string("type")
+        kind = EventKind(rawValue: type)
         occurredAt = try fields.timestamp("occurred_at")
         _ = try fields.required("data", "an object")
         self.seq = seq
         object["seq"] = nil
         canonical = JSONWriter.encode(.object(object))
+        certified = false
     }
 
     /// Strictly decodes the typed event (unknown type, fields or rules are errors with paths).
     public func decodeEvent() throws(EventFieldError) -> Event {
         try Event(canonicalJSON: canonical)
+    }
+
+    /// Throws exactly what `decodeEvent()` throws, without decoding again when the batch decoder already
+    /// certified the event (the hub's per-event rules: only refused events pay for a full decode).
+    public func validate() throws(EventFieldError) {
+        if certified { return }
+        _ = try decodeEvent()
+    }
+
+    public static func == (lhs: WireEvent, rhs: WireEvent) -> Bool {
+        lhs.seq == rhs.seq && lhs.id == rhs.id && lhs.type == rhs.type && lhs.occurredAt == rhs.occurredAt
+            && lhs.canonical == rhs.canonical
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(seq)
+        hasher.combine(id)
+        hasher.combine(type)
+        hasher.combine(occurredAt)
+        hasher.combine(canonical)
     }
 }
 
