@@ -14,6 +14,8 @@ public final class Hub: Sendable {
     private let server: HTTPServer
     private let committer: BatchCommitter
     private let reader: HubStoreReader
+    private let consumerCursors: ConsumerCursors
+    private let outbox: ERPOutbox
 
     /// Opens the store in `configuration.dataDirectory` (created if missing) and starts serving.
     /// Throws `HubStartError` naming what failed.
@@ -36,7 +38,21 @@ public final class Hub: Sendable {
         reader = HubStoreReader(path: storePath)
 
         let plantTokens = PlantTokens(configuration.plants.map { (plant: $0.id, tokenSHA256: $0.tokenSHA256) })
-        let readerTokens = PlantTokens(options.readerTokenSHA256.map { (plant: "*", tokenSHA256: $0) })
+        let readerTokens = PlantTokens(
+            options.readerTokenSHA256.map { (plant: "*", tokenSHA256: $0) }
+                + configuration.readers.map { (plant: $0.name, tokenSHA256: $0.tokenSHA256) })
+        do {
+            consumerCursors = try ConsumerCursors(storePath: storePath, now: options.clock())
+            outbox = try ERPOutbox(
+                storePath: storePath, connectors: configuration.erp.connectors,
+                factories: Dictionary(
+                    configuration.erp.connectors.map { ($0.name, ERPConnectors.factory(for: $0, clock: options.clock)) },
+                    uniquingKeysWith: { first, _ in first }),
+                clock: options.clock, log: options.log)
+        } catch {
+            committer.stop()
+            throw .store(error)
+        }
         let maxBatchBytes = Int(clamping: configuration.limits.maxBatchBytes.bytes)
         let router = HubRouter(
             batches: BatchEndpoint(
@@ -44,7 +60,14 @@ public final class Hub: Sendable {
                 maxBatchEvents: configuration.limits.maxBatchEvents, log: options.log),
             reads: ReadEndpoints(
                 plantTokens: plantTokens, readerTokens: readerTokens, reader: reader,
-                defaultFeedLimit: options.defaultFeedLimit, maxFeedLimit: options.maxFeedLimit, clock: options.clock))
+                defaultFeedLimit: options.defaultFeedLimit, maxFeedLimit: options.maxFeedLimit, clock: options.clock),
+            consumers: ConsumerEndpoints(
+                readerTokens: readerTokens,
+                consumers: Dictionary(configuration.consumers.map { ($0.name, $0.reader) }, uniquingKeysWith: { a, _ in a }),
+                cursors: consumerCursors, clock: options.clock),
+            erpStatus: ERPStatusView(
+                cursors: consumerCursors, connectors: configuration.erp.connectors.map(\.name),
+                consumers: configuration.consumers.map(\.name)))
 
         var http = HTTPServerConfiguration(
             host: configuration.listen.host, port: UInt16(clamping: configuration.listen.port))
@@ -56,6 +79,7 @@ public final class Hub: Sendable {
                 http.tls = try TLSServerContext(
                     certFile: tls.certificateFile, keyFile: tls.keyFile, clientCAFile: tls.clientCAFile)
             } catch {
+                outbox.stop()
                 committer.stop()
                 throw .tls(error.description)
             }
@@ -63,6 +87,7 @@ public final class Hub: Sendable {
         do {
             server = try HTTPServer(configuration: http) { request in router.handle(request) }
         } catch {
+            outbox.stop()
             committer.stop()
             throw .listen(address: configuration.listen.description, detail: "\(error)")
         }
@@ -80,6 +105,8 @@ public final class Hub: Sendable {
     /// store. Safe to call more than once.
     public func stop(gracePeriod: Duration = .seconds(5)) {
         server.stop(gracePeriod: gracePeriod)
+        outbox.stop()  // after its posting in flight; cursors are committed as they move
+        consumerCursors.close()
         reader.close()  // before the writer closes, so the last close can remove the WAL
         committer.stop()
     }

@@ -8,7 +8,7 @@ extension Command {
     static let hub = Command(
         name: "hub",
         summary: "Run the central hub, or make a token for a new plant (add-plant).",
-        usage: "hub [--config FILE] | hub add-plant ID [--config FILE]",
+        usage: "hub [--config FILE] | hub add-plant ID [--config FILE] | " + HubERPCommand.usage,
         details: """
             hub [--config FILE]
                 Serve agents' batches and the read API (/v1/plants, /v1/events) as configured in FILE
@@ -18,13 +18,17 @@ extension Command {
                 Print a fresh bearer token for plant ID (shown once: put it in the agent's token_file) and
                 the plants: entry to add to hub.yaml, which holds only the token's SHA-256. With --config,
                 refuses an ID that FILE already lists.
-            """,
-        spec: OptionSpec(valued: ["--config"], positionals: 0...2, positionalNames: ["add-plant", "ID"]),
+            """ + HubERPCommand.details,
+        spec: OptionSpec(
+            flags: ["--json"], valued: ["--config", "--by", "--reason"], positionals: 0...5,
+            positionalNames: ["add-plant", "ID"]),
         run: { options in
             let path = options.value("--config") ?? "/etc/plantsync/hub.yaml"
             switch options.positionals.first {
             case nil:
                 return runHub(configPath: path)
+            case "erp-errors":
+                return HubERPCommand.run(Array(options.positionals.dropFirst()), options: options, configPath: path)
             case "add-plant":
                 guard options.positionals.count == 2 else {
                     throw UsageError(command: "hub", message: "add-plant needs the plant ID")
@@ -32,7 +36,7 @@ extension Command {
                 return addPlant(options.positionals[1], configPath: options.value("--config"))
             case let other?:
                 var message = "unknown subcommand '\(other)'"
-                if let near = CommandLineOptions.nearest(other, in: ["add-plant"]) {
+                if let near = CommandLineOptions.nearest(other, in: ["add-plant", "erp-errors"]) {
                     message += " (did you mean '\(near)'?)"
                 }
                 throw UsageError(command: "hub", message: message)

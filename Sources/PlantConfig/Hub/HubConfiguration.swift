@@ -1,6 +1,5 @@
 /// Everything a hub is configured with (`/etc/plantsync/hub.yaml`). See `Config/hub.yaml` for every
-/// setting with its default. ERP connectors are not configurable yet; an `erp:` section is refused as
-/// an unknown key.
+/// setting with its default; `docs/erp.md` for the `erp:`, `readers:` and `consumers:` sections.
 public struct HubConfiguration: Sendable, Hashable {
     public static let defaultDataDirectory = "/var/lib/plantsync-hub"
 
@@ -14,11 +13,18 @@ public struct HubConfiguration: Sendable, Hashable {
     /// The plants allowed to send, each with the SHA-256 of its token.
     public var plants: [PlantCredential]
     public var limits: HubLimits
+    /// Tokens that read every plant (operators, ERP middleware).
+    public var readers: [ReaderCredential]
+    /// Named feed consumers whose acknowledged positions the hub keeps.
+    public var consumers: [ConsumerSettings]
+    /// ERP connectors.
+    public var erp: HubERPSettings
 
     public init(
         listen: HostPort, tls: HubTLSSettings?, allowPlainHTTP: Bool = false,
         dataDirectory: String = HubConfiguration.defaultDataDirectory, durability: Durability = .full,
-        log: LogSettings = LogSettings(), plants: [PlantCredential], limits: HubLimits = HubLimits()
+        log: LogSettings = LogSettings(), plants: [PlantCredential], limits: HubLimits = HubLimits(),
+        readers: [ReaderCredential] = [], consumers: [ConsumerSettings] = [], erp: HubERPSettings = HubERPSettings()
     ) {
         self.listen = listen
         self.tls = tls
@@ -28,6 +34,9 @@ public struct HubConfiguration: Sendable, Hashable {
         self.log = log
         self.plants = plants
         self.limits = limits
+        self.readers = readers
+        self.consumers = consumers
+        self.erp = erp
     }
 
     /// Reads and validates the hub configuration at `path`; every problem comes back at once.
@@ -61,6 +70,9 @@ public struct HubConfiguration: Sendable, Hashable {
         log = LogSettings(map.section("log"))
         let plants = PlantCredential.decodeList(map)
         limits = HubLimits(map.section("limits"))
+        let readers = ReaderCredential.decodeList(map)
+        let consumers = ConsumerSettings.decodeList(map, readers: readers)
+        let erp = HubERPSettings(map.section("erp"))
 
         var valid = true
         if tlsSection.isPresent && allowPlainHTTP {
@@ -70,8 +82,12 @@ public struct HubConfiguration: Sendable, Hashable {
             map.report("missing required key \"tls\"; set allow_plain_http: true to serve plain HTTP instead")
             valid = false
         }
-        guard let listen, let plants, valid, tls != nil || allowPlainHTTP else { return nil }
+        guard let listen, let plants, let readers, let consumers, let erp, valid, tls != nil || allowPlainHTTP
+        else { return nil }
         self.listen = listen
+        self.readers = readers
+        self.consumers = consumers
+        self.erp = erp
         self.tls = tls
         self.plants = plants
     }

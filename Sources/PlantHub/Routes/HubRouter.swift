@@ -4,6 +4,8 @@ import PlantNet
 struct HubRouter: Sendable {
     let batches: BatchEndpoint
     let reads: ReadEndpoints
+    let consumers: ConsumerEndpoints
+    let erpStatus: ERPStatusView
 
     func handle(_ request: HTTPRequest) -> HTTPResponse {
         let path = request.path
@@ -23,9 +25,17 @@ struct HubRouter: Sendable {
             return reads.events(request)
         case "/healthz":
             return HubResponses.json(200, Array(#"{"status":"ok"}"#.utf8))
+        case "/", "/metrics":
+            guard request.method == "GET" else { return methodNotAllowed(request, allow: "GET") }
+            let pages = StatusPages(reads: reads)
+            return path == "/"
+                ? erpStatus.addSection(to: pages.page(request), now: reads.clock())
+                : erpStatus.addMetrics(to: pages.metrics(request))
+        case _ where path == "/v1/consumers" || path.hasPrefix("/v1/consumers/"):
+            return consumers.handle(request)
         default:
             return HubResponses.error(
-                404, "not_found", message: "no resource \(path); the hub serves /v1/batches, /v1/plants, /v1/events")
+                404, "not_found", message: "no resource \(path); the hub serves /v1/batches, /v1/plants, /v1/events, /, /metrics")
         }
     }
 
