@@ -84,15 +84,22 @@ public struct ERPConnectorSettings: Sendable, Hashable {
             "poll_interval", .duration(in: .milliseconds(10)...(.seconds(300))), default: .seconds(1))
         workers = map.optional("workers", .integer(in: 1...64), default: 1)
         var kind: Kind?
-        let webhook = map.section("webhook")
-        let tryton = map.section("tryton")
+        // Each section is fetched once: a second fetch would report its keys as unknown.
+        let webhook = map.section("webhook", required: type == "webhook")
+        let tryton = map.section("tryton", required: type == "tryton")
         switch type {
         case "webhook":
-            kind = WebhookSettings(map.section("webhook", required: true)).map(Kind.webhook)
-            if tryton.isPresent { map.report("a webhook connector takes no tryton: section", at: "tryton") }
+            kind = WebhookSettings(webhook).map(Kind.webhook)
+            if tryton.isPresent {
+                map.report("a webhook connector takes no tryton: section", at: "tryton")
+                tryton.ignoreRemainingKeys()
+            }
         case "tryton":
-            kind = TrytonSettings(map.section("tryton", required: true)).map(Kind.tryton)
-            if webhook.isPresent { map.report("a tryton connector takes no webhook: section", at: "webhook") }
+            kind = TrytonSettings(tryton).map(Kind.tryton)
+            if webhook.isPresent {
+                map.report("a tryton connector takes no webhook: section", at: "webhook")
+                webhook.ignoreRemainingKeys()
+            }
         default:
             webhook.ignoreRemainingKeys()
             tryton.ignoreRemainingKeys()
@@ -178,8 +185,9 @@ public struct WebhookSettings: Sendable, Hashable {
             "connect_timeout", .duration(in: .milliseconds(100)...(.seconds(300))), default: .seconds(10))
         requestTimeout = map.optional(
             "request_timeout", .duration(in: .milliseconds(100)...(.seconds(1_800))), default: .seconds(30))
-        guard let url, let secret, let tls, ERPTLSSettings.checkScheme(url, allowPlainHTTP: allowPlainHTTP, map)
-        else { return nil }
+        var schemeAllowed = true
+        if let url { schemeAllowed = ERPTLSSettings.checkScheme(url, allowPlainHTTP: allowPlainHTTP, map) }
+        guard let url, let secret, let tls, schemeAllowed else { return nil }
         self.url = url
         self.secret = secret
         self.tls = tls

@@ -91,9 +91,9 @@ public struct TrytonSettings: Sendable, Hashable {
         scrapLocation = map.optional("scrap_location", .nonEmptyString)
         requestTimeout = map.optional(
             "request_timeout", .duration(in: .seconds(1)...(.seconds(1_800))), default: .seconds(60))
-        guard let url, let database, let user, let password, let tls, plantsComplete,
-            ERPTLSSettings.checkScheme(url, allowPlainHTTP: allowPlainHTTP, map)
-        else { return nil }
+        var schemeAllowed = true
+        if let url { schemeAllowed = ERPTLSSettings.checkScheme(url, allowPlainHTTP: allowPlainHTTP, map) }
+        guard let url, let database, let user, let password, let tls, plantsComplete, schemeAllowed else { return nil }
         self.url = url
         self.database = database
         self.user = user
