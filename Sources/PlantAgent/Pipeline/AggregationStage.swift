@@ -27,6 +27,10 @@ final class AggregationStage: @unchecked Sendable {
     /// Which aggregators read a tag; filled on first sight of each tag.
     private var routes: [String: [Int]] = [:]
     private var dirty: Set<Int> = []
+    /// Lines whose state the journal holds. A line without one is checkpointed at its first commit,
+    /// not `checkpointInterval` later: its first samples set the counters' baselines and the order,
+    /// which a kill before that checkpoint would forget (the feed sends neither again).
+    private var persisted: Set<Int> = []
     private var lastCheckpoint: Int64 = 0
 
     private let journal: Journal
@@ -45,14 +49,17 @@ final class AggregationStage: @unchecked Sendable {
         tickInterval: Duration = .seconds(1), checkpointInterval: Duration = .seconds(5)
     ) throws {
         var aggregators: [LineAggregator] = []
+        var persisted: Set<Int> = []
         for line in lines {
             var state: AggregatorState?
             if let bytes = try journal.checkpoint(Self.checkpointKey(line: line.line)) {
                 state = try AggregatorState(decoding: bytes)
+                persisted.insert(aggregators.count)
             }
             aggregators.append(LineAggregator(configuration: line, plant: plant, state: state))
         }
         self.aggregators = aggregators
+        self.persisted = persisted
         self.journal = journal
         self.forwarder = forwarder
         self.logger = logger
@@ -172,6 +179,7 @@ final class AggregationStage: @unchecked Sendable {
             checkpointed.insert(index)
         }
         if force || now - lastCheckpoint >= checkpointInterval { checkpointed.formUnion(dirty) }
+        checkpointed.formUnion(dirty.subtracting(persisted))
         guard !events.isEmpty || !checkpointed.isEmpty else { return }
         var checkpoints: [String: [UInt8]] = [:]
         for index in checkpointed {
@@ -202,6 +210,7 @@ final class AggregationStage: @unchecked Sendable {
             }
         }
         dirty.subtract(checkpointed)
+        persisted.formUnion(checkpointed)
         lastCheckpoint = now
     }
 
