@@ -10,6 +10,12 @@ let subcommands: [Subcommand] = [
     journalAppendLoop,
     benchJournal,
     benchSQLiteBaseline,
+    journalPrefill,
+    waitDrained,
+    benchScanLatency,
+    benchDropLatency,
+    benchPost,
+    httpSink,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
