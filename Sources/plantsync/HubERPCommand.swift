@@ -9,7 +9,7 @@ import PlantModel
 enum HubERPCommand {
     static let usage = "hub erp-errors [list [--json] | retry|skip CONNECTOR PLANT STREAM [--by NAME] [--reason TEXT]]"
 
-    static let details = """
+    static let details = "\n" + """
         hub erp-errors [list] [--json] [--config FILE]
             Postings parked because the ERP refused them for good: connector, plant/stream, feed position,
             event id and type, when, and the ERP's own message; then the latest operator decisions.
