@@ -121,8 +121,8 @@ private let hubKeys = "listen, tls, allow_plain_http, data_dir, durability, log,
             every plant needs its own token
             """),
         MalformedCase(
-            "erp section is not accepted yet", minimalHub + "erp:\n  kind: sap\n",
-            #"hub.yaml:8:1: erp: unknown key "erp"; valid keys: "# + hubKeys),
+            "erp section takes connectors", minimalHub + "erp:\n  kind: sap\n",
+            #"hub.yaml:9:3: erp.kind: unknown key "kind"; valid keys: connectors"#),
         MalformedCase(
             "misspelt limit", minimalHub + "limits:\n  max_conections: 10\n",
             #"hub.yaml:9:3: limits.max_conections: unknown key "max_conections"; did you mean "max_connections"? "#
