@@ -128,7 +128,7 @@ public final class Agent: @unchecked Sendable {
             clientCertFile: hub.clientCertificateFile, clientKeyFile: hub.clientKeyFile)
         settings.maxBatchEvents = hub.maxBatchEvents
         settings.maxBatchBytes = Int(clamping: hub.maxBatchBytes.bytes)
-        if let rate = hub.catchUpRate { settings.catchUpEventsPerSecond = rate }
+        settings.catchUpEventsPerSecond = hub.catchUpRate  // nil: unpaced, as agent.yaml documents
         settings.connectTimeout = hub.connectTimeout
         settings.requestTimeout = hub.requestTimeout
         return settings
