@@ -1,7 +1,7 @@
 """The faults Scripts/chaos injects, each undone by its context manager: network namespaces joined by a veth
 pair (packet loss with nftables, a slow link with `tc tbf`), a fault proxy, a small tmpfs for the agent's
 data directory with a ballast file that fills it, fdatasync/fsync failures injected with strace, and a
-clock the agent reads through libfaketime."""
+wall clock that jumps (an LD_PRELOAD shim)."""
 
 import contextlib
 import json
@@ -14,7 +14,6 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-FAKETIME_LIBRARY = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1"
 
 
 def sh(*args, check=True):
@@ -133,7 +132,7 @@ def fill(path, leave_bytes=0):
     free = stat.f_bavail * stat.f_frsize
     chunk = b"\0" * (1 << 20)
     written = 0
-    with open(ballast, "wb") as f:
+    with open(ballast, "wb", buffering=0) as f:
         try:
             while written + len(chunk) <= free - leave_bytes:
                 f.write(chunk)
@@ -182,22 +181,24 @@ class FsyncFailure:
 
 
 class FakeClock:
-    """The agent's wall clock through libfaketime: an offset file it re-reads, so the clock can jump while
-    the agent runs. The monotonic clock is left alone, as an NTP step would leave it."""
+    """The agent's wall clock through an LD_PRELOAD shim (clockshift.c, compiled here): an offset file it
+    re-reads, so the clock can jump while the agent runs. The monotonic clock is left alone, as an NTP
+    step would leave it."""
 
     def __init__(self, directory):
-        self.file = os.path.join(directory, "faketime.rc")
-        self.set("+0")
+        self.file = os.path.join(directory, "clock-offset")
+        self.library = os.path.join(directory, "clockshift.so")
+        sh("cc", "-shared", "-fPIC", "-O2", "-o", self.library, os.path.join(HERE, "clockshift.c"), "-ldl")
+        self.set(0)
 
-    def set(self, offset):
+    def set(self, seconds):
         with open(self.file + ".tmp", "w") as f:
-            f.write(offset + "\n")
+            f.write(f"{int(seconds)}\n")
         os.replace(self.file + ".tmp", self.file)
 
     @property
     def environment(self):
-        return {"LD_PRELOAD": FAKETIME_LIBRARY, "FAKETIME_TIMESTAMP_FILE": self.file, "FAKETIME_NO_CACHE": "1",
-                "FAKETIME_DONT_FAKE_MONOTONIC": "1", "FAKETIME_DONT_RESET": "1"}
+        return {"LD_PRELOAD": self.library, "CHAOS_CLOCK_FILE": self.file}
 
 
 def available(tool):
