@@ -36,7 +36,8 @@ extension Command {
                 }
             case "retry", "export":
                 guard argument != nil else {
-                    throw UsageError(command: "dead-letters", message: "\(action) needs \(action == "retry" ? "ID" : "FILE")")
+                    throw UsageError(
+                        command: "dead-letters", message: "\(action) needs \(action == "retry" ? "ID" : "FILE")")
                 }
             default:
                 var message = "unknown action '\(action)'; expected list, retry or export"
@@ -54,7 +55,8 @@ extension Command {
             default:
                 let by = options.value("--by") ?? DataDirectoryOption.userName()
                 do {
-                    let (retry, route) = try DeadLetterOperations.retry(dataDirectory: dataDirectory, id: argument!, by: by)
+                    let (retry, route) = try DeadLetterOperations.retry(
+                        dataDirectory: dataDirectory, id: argument!, by: by)
                     let via: String =
                         switch route {
                         case .agent(let address): "by the running agent (\(address)); it is being sent now"
@@ -175,7 +177,8 @@ enum DeadLetterListing {
 
     /// One dead letter with its event (the journaled canonical JSON, or its text if unreadable).
     static func object(_ letter: DeadLetter) -> JSONValue {
-        let event: JSONValue = (try? JSONParser.parse(letter.body)) ?? .string(String(decoding: letter.body, as: UTF8.self))
+        let event: JSONValue =
+            (try? JSONParser.parse(letter.body)) ?? .string(String(decoding: letter.body, as: UTF8.self))
         return .object([
             "id": .string(letter.id), "stream": .string(letter.stream), "seq": .integer(letter.seq),
             "type": .string(letter.type), "reason": .string(letter.reason),

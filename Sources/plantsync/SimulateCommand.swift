@@ -16,7 +16,8 @@ extension Command {
               --format kepware_json|lines (default kepware_json)   --line L3   --tag-prefix PLC1.L3
               --rate N (messages/s, default 10; 0 = unpaced)   --count N (messages, default 600)
               --orders WO-1,WO-2   --order-every N (default 200)   --stop-every N (default 150, 0 = never)
-              --start TIME (RFC 3339: simulated source times, one --step-ms apart; default: now)
+              --start TIME (simulated source times, --step-ms apart; default now. Offline tests only:
+                a live agent closes past windows by its clock and books late counts to the current one)
             simulate scanner  GS1 scans (GS1-128, SSCC, DataMatrix, EAN-13; valid check digits) for a
                               scanner_tcp input in server mode
               --connect HOST:PORT   --rate N (scans/s, default 5)   --count N (goods scans, default 100)
@@ -62,7 +63,9 @@ extension Command {
                         case let .connect(host, port): "listen: \(host):\(port)"
                         case let .listen(_, port): "connect: <this host>:\(port)"
                         }
-                    print(LineFeedGenerator.configuration(simulation, input: "\(simulation.line.lowercased())-feed", endpoint: line), terminator: "")
+                    print(
+                        LineFeedGenerator.configuration(
+                            simulation, input: "\(simulation.line.lowercased())-feed", endpoint: line), terminator: "")
                     return ExitCode.ok
                 }
                 let report = try SimulationRunner.line(simulation, to: endpoint, log: log)
@@ -72,19 +75,23 @@ extension Command {
                 var simulation = ScannerSimulation()
                 simulation.rate = try reader.number("--rate") ?? simulation.rate
                 simulation.scans = try reader.integer("--count") ?? simulation.scans
-                if let location = options.value("--location") { simulation.location = location.isEmpty ? nil : location }
+                if let location = options.value("--location") {
+                    simulation.location = location.isEmpty ? nil : location
+                }
                 switch options.value("--terminator") ?? "cr" {
                 case "cr": simulation.terminator = "\r"
                 case "lf": simulation.terminator = "\n"
                 case "crlf": simulation.terminator = "\r\n"
                 case let other:
-                    throw UsageError(command: "simulate", message: "--terminator: expected cr, lf or crlf, found \"\(other)\"")
+                    throw UsageError(
+                        command: "simulate", message: "--terminator: expected cr, lf or crlf, found \"\(other)\"")
                 }
                 simulation.seed = UInt64(try reader.integer("--seed") ?? 1)
                 let endpoint = try reader.endpoint()
                 if options.has("--print-config") {
                     guard case let .connect(host, port) = endpoint else {
-                        throw UsageError(command: "simulate", message: "scanner: use --connect (the input listens in mode server)")
+                        throw UsageError(
+                            command: "simulate", message: "scanner: use --connect (the input listens in mode server)")
                     }
                     print(
                         """
@@ -106,10 +113,13 @@ extension Command {
                 manifest = report.json
             case "drops":
                 guard let directory = options.value("--dir") else {
-                    throw UsageError(command: "simulate", message: "drops needs --dir DIR (the file_drop input's directory)")
+                    throw UsageError(
+                        command: "simulate", message: "drops needs --dir DIR (the file_drop input's directory)")
                 }
                 if options.has("--print-config") {
-                    print(DropSimulator.configuration(directory: directory, input: options.value("--input") ?? "drops"), terminator: "")
+                    print(
+                        DropSimulator.configuration(directory: directory, input: options.value("--input") ?? "drops"),
+                        terminator: "")
                     return ExitCode.ok
                 }
                 var simulation = DropSimulation(directory: directory)
@@ -158,12 +168,15 @@ struct SimulateOptions {
         guard let text = options.value(name) else { return nil }
         let parsed = try? Array(text.utf8).withUnsafeBytes { try Timestamp.parse(utf8: $0) }
         guard let parsed else {
-            throw UsageError(command: "simulate", message: "\(name): expected an RFC 3339 time like 2026-11-22T06:00:00Z, found \"\(text)\"")
+            throw UsageError(
+                command: "simulate",
+                message: "\(name): expected an RFC 3339 time like 2026-11-22T06:00:00Z, found \"\(text)\"")
         }
         return parsed.millisecondsSinceEpoch
     }
 
-    func choice<T: RawRepresentable & CaseIterable>(_ name: String, _ type: T.Type) throws -> T? where T.RawValue == String {
+    func choice<T: RawRepresentable & CaseIterable>(_ name: String, _ type: T.Type) throws -> T?
+    where T.RawValue == String {
         guard let text = options.value(name) else { return nil }
         guard let value = T(rawValue: text) else {
             let allowed = T.allCases.map(\.rawValue).joined(separator: " or ")

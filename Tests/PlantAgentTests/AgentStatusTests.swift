@@ -1,3 +1,4 @@
+import PlantJournal
 import PlantModel
 import Testing
 
@@ -12,7 +13,8 @@ struct AgentStatusTests {
     }
 
     @Test func unknownKeysAreIgnoredAndMissingOnesDefault() throws {
-        let bytes = Array(#"{"v":2,"plant":"P100","hub":{"url":"https://h/","reachability":"reachable","new":1},"x":[]}"#.utf8)
+        let bytes = Array(
+            #"{"v":2,"plant":"P100","hub":{"url":"https://h/","reachability":"reachable","new":1},"x":[]}"#.utf8)
         let record = try #require(AgentStateRecord(encoded: bytes))
         #expect(record.plant == "P100")
         #expect(record.hub.reachability == "reachable")
@@ -27,16 +29,22 @@ struct AgentStatusTests {
         #expect(lines[0] == "plant P100: agent running (pid 4242); its state as of 12s ago (2026-11-18T11:06:28.000Z)")
         #expect(
             lines[1]
-                == "hub https://hub.example:8443/: auth failure since 2m00s ago (2026-11-18T11:04:40.000Z) — hub refused the token (401)")
+                == "hub https://hub.example:8443/: auth failure since 2m00s ago (2026-11-18T11:04:40.000Z) — hub refused the token (401)"
+        )
         #expect(lines[2] == "  last error 20s ago (2026-11-18T11:06:20.000Z): hub refused the token (401)")
         #expect(lines[4].hasPrefix("STREAM      PENDING  BYTES    OLDEST  LAST SEQ  ACKED  ACKED AT  "))
-        #expect(lines[5].hasPrefix("inventory   20       8.0 KiB  1m30s   120       100    1m05s ago (2026-11-18T11:05:35.000Z)"))
+        #expect(
+            lines[5].hasPrefix(
+                "inventory   20       8.0 KiB  1m30s   120       100    1m05s ago (2026-11-18T11:05:35.000Z)"))
         #expect(lines[5].hasSuffix("auth failure  0        never  1"))
         #expect(lines[6].hasSuffix("ok            2.5      0s     0"))
         #expect(lines[8].hasPrefix("INPUT       TYPE           CONNECTION  LAST DATA"))
         #expect(lines[10].contains("dock<1>     scanner_tcp    connecting  never"))
         #expect(lines[10].hasSuffix("3s ago (2026-11-18T11:06:37.000Z): connection refused"))
-        #expect(lines.contains("disk: journal uses 12.0 MiB of its 4.0 GiB budget; 20.0 GiB free on its file system (reserve 256.0 MiB)"))
+        #expect(
+            lines.contains(
+                "disk: journal uses 12.0 MiB of its 4.0 GiB budget; 20.0 GiB free on its file system (reserve 256.0 MiB)"
+            ))
         #expect(lines.contains("dead letters: 1 (plantsync dead-letters list)   quarantined inputs: 2"))
     }
 
@@ -72,5 +80,3 @@ struct AgentStatusTests {
         #expect(BacklogChart.runs(points, gapAfter: 180_000).map(\.count) == [3, 2])
     }
 }
-
-import PlantJournal

@@ -85,7 +85,8 @@ struct DeadLetterRetryTests {
                 _ = try journal.retryDeadLetter(id: "nope", requestedBy: "x")
                 Issue.record("expected a refusal")
             } catch let error as DeadLetterRetryError {
-                #expect(error.description == "no dead letter with id \"nope\"; 'plantsync dead-letters list' shows them")
+                #expect(
+                    error.description == "no dead letter with id \"nope\"; 'plantsync dead-letters list' shows them")
             }
             #expect(try journal.deadLetterCount() == 1)
         }
@@ -127,7 +128,8 @@ struct DeadLetterRetryTests {
             Issue.record("expected a refusal while the lock is held without an endpoint")
         } catch {
             #expect(error.exitCode == 69)
-            #expect(error.description.hasPrefix("the agent (pid \(getpid())) owns the journal but has no status endpoint"))
+            #expect(
+                error.description.hasPrefix("the agent (pid \(getpid())) owns the journal but has no status endpoint"))
         }
         lock.release()
         #expect(AgentLock.holder(dataDirectory: directory) == .nobody)

@@ -48,7 +48,9 @@ struct MetricsExpositionTests {
             guard families[name]?.type != nil else { throw ParseError(description: "\(where_): sample before TYPE") }
             guard order.last == name else { throw ParseError(description: "\(where_): family interleaved") }
             let series = name + labels.keys.sorted().map { "\($0)=\(labels[$0]!)" }.joined(separator: ",")
-            guard seenSeries.insert(series).inserted else { throw ParseError(description: "\(where_): duplicate series") }
+            guard seenSeries.insert(series).inserted else {
+                throw ParseError(description: "\(where_): duplicate series")
+            }
             families[name]!.samples.append((labels, value))
         }
         return families
@@ -58,7 +60,9 @@ struct MetricsExpositionTests {
         var characters = Array(line)
         var index = 0
         var name = ""
-        while index < characters.count, characters[index].isLetter || characters[index].isNumber || characters[index] == "_" {
+        while index < characters.count,
+            characters[index].isLetter || characters[index].isNumber || characters[index] == "_"
+        {
             name.append(characters[index])
             index += 1
         }
@@ -95,7 +99,9 @@ struct MetricsExpositionTests {
             }
             index += 1
         }
-        guard index < characters.count, characters[index] == " " else { throw ParseError(description: "\(where_): no value") }
+        guard index < characters.count, characters[index] == " " else {
+            throw ParseError(description: "\(where_): no value")
+        }
         characters.removeFirst(index + 1)
         return (name, labels, String(characters))
     }

@@ -151,7 +151,9 @@ struct SimulatorTests {
             received.done.signal()
         }
         reader.start()
-        let report = try SimulationRunner.line(simulation, to: .connect(host: "127.0.0.1", port: Int(listener.port))) { _ in }
+        let report = try SimulationRunner.line(simulation, to: .connect(host: "127.0.0.1", port: Int(listener.port))) {
+            _ in
+        }
         #expect(received.done.wait(timeout: .now() + 20) == .success)
         let lines = String(decoding: received.bytes, as: UTF8.self).split(separator: "\n")
         #expect(lines.count == report.samples)

@@ -72,7 +72,10 @@ struct StatusServerTests {
                     "read_at", "recent_dead_letters", "recent_quarantine", "source", "streams",
                 ])
             let hub = try #require(object["hub"]?.objectValue)
-            #expect(hub.keys == ["last_error", "last_error_at", "last_error_stream", "reachability", "reason", "since", "url"])
+            #expect(
+                hub.keys == [
+                    "last_error", "last_error_at", "last_error_stream", "reachability", "reason", "since", "url",
+                ])
             #expect(hub["reachability"] == "auth failure")
             #expect(hub["last_error"] == "hub refused the token (401)")
             #expect(hub["since"] == "2026-11-18T11:04:40.000Z")

@@ -54,7 +54,9 @@ public struct DropSimulationReport: Sendable {
             "kind": "drops", "rows": .integer(Int64(rows)), "quantity_by_unit": .object(units),
             "files": .array(
                 files.map { file in
-                    .object(["name": .string(file.name), "digest": .string(file.digest), "rows": .integer(Int64(file.rows))])
+                    .object([
+                        "name": .string(file.name), "digest": .string(file.digest), "rows": .integer(Int64(file.rows)),
+                    ])
                 }),
         ]
         if let input {
@@ -94,16 +96,19 @@ public enum DropSimulator {
             pacer.wait(forItem: fileNumber - 1)
             var text = DropSimulation.header + "\n"
             for row in 0..<simulation.rows {
-                let time = Timestamp(millisecondsSinceEpoch: start + Int64((fileNumber - 1) * simulation.rows + row) * 1000)
+                let time = Timestamp(
+                    millisecondsSinceEpoch: start + Int64((fileNumber - 1) * simulation.rows + row) * 1000)
                 let weighed = random.below(4) == 0
                 let tenths: Int64 = weighed ? Int64(5 + random.below(500)) : Int64(1 + random.below(48)) * 10
                 let unit = weighed ? "KG" : "PCE"
                 report.tenthsByUnit[unit, default: 0] += tenths
                 text += "\(time),receipt,\(simulation.plant),MAT-\(1000 + random.below(50)),"
-                text += "LOT-\(run)-\(fileNumber),\(DropSimulationReport.decimal(tenths)),\(unit),WH-A-0\(1 + random.below(4))\n"
+                text +=
+                    "LOT-\(run)-\(fileNumber),\(DropSimulationReport.decimal(tenths)),\(unit),WH-A-0\(1 + random.below(4))\n"
             }
             let number = String(fileNumber)
-            let name = "\(simulation.prefix)-\(run)-\(String(repeating: "0", count: max(0, 4 - number.count)) + number).csv"
+            let name =
+                "\(simulation.prefix)-\(run)-\(String(repeating: "0", count: max(0, 4 - number.count)) + number).csv"
             let bytes = Array(text.utf8)
             try write(bytes, name: name, directory: simulation.directory)
             let file = DropSimulationReport.File(name: name, digest: SHA256.hex(bytes), rows: simulation.rows)

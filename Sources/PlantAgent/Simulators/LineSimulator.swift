@@ -178,8 +178,10 @@ public struct LineFeedGenerator: Sendable {
                 let value: String =
                     switch item.value {
                     case .number(let number): number
-                    case .text(let words): "\"" + words.split(separator: "\"", omittingEmptySubsequences: false)
-                        .joined(separator: "\"\"") + "\""
+                    case .text(let words):
+                        "\""
+                            + words.split(separator: "\"", omittingEmptySubsequences: false)
+                            .joined(separator: "\"\"") + "\""
                     }
                 text += "\(prefix).\(item.tag),\(value),good,\(time)\n"
             }

@@ -79,7 +79,8 @@ final class SimulatorLink {
                     if connections == 0 && delay == .milliseconds(100) {
                         log("cannot connect to \(host):\(port) (\(error)); retrying")
                     }
-                    Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
+                    Thread.sleep(
+                        forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
                     delay = min(delay * 2, .seconds(2))
                 }
             case .listen:
@@ -125,7 +126,8 @@ struct Pacer {
         let due = start + .nanoseconds(Int64(Double(index) / rate * 1e9))
         let remaining = due - ContinuousClock.now
         if remaining > .zero {
-            Thread.sleep(forTimeInterval: Double(remaining.components.seconds) + Double(remaining.components.attoseconds) / 1e18)
+            Thread.sleep(
+                forTimeInterval: Double(remaining.components.seconds) + Double(remaining.components.attoseconds) / 1e18)
         }
     }
 }

@@ -158,7 +158,9 @@ public final class AgentStateKeeper: StatusProvider, Sendable {
         }
         return AgentStateRecord(
             plant: plant, pid: getpid(), startedAt: startedAt, writtenAt: now, statusListen: listen, hub: hub,
-            streams: streams, inputs: inputRows, disk: DiskFigures.measure(journalPath: journal.path,
+            streams: streams, inputs: inputRows,
+            disk: DiskFigures.measure(
+                journalPath: journal.path,
                 budget: diskBudget, reserve: diskReserve),
             journalHealth: Self.words(journal.health))
     }
@@ -194,8 +196,10 @@ public final class AgentStateKeeper: StatusProvider, Sendable {
         forwarder?.wake(stream: retry.stream, journaledThrough: retry.newSeq)
         logger.info(
             "dead-letters", "dead letter journaled again",
-            [("id", retry.id), ("stream", retry.stream), ("original_seq", String(retry.originalSeq)),
-             ("seq", String(retry.newSeq)), ("by", retry.requestedBy)])
+            [
+                ("id", retry.id), ("stream", retry.stream), ("original_seq", String(retry.originalSeq)),
+                ("seq", String(retry.newSeq)), ("by", retry.requestedBy),
+            ])
         return retry
     }
 

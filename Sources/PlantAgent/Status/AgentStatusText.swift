@@ -21,7 +21,12 @@ extension AgentStatus {
         if journal.streams.isEmpty {
             lines.append("no events journaled yet")
         } else {
-            var rows = [["STREAM", "PENDING", "BYTES", "OLDEST", "LAST SEQ", "ACKED", "ACKED AT", "STATE", "DRAIN/S", "ETA", "DEAD"]]
+            var rows = [
+                [
+                    "STREAM", "PENDING", "BYTES", "OLDEST", "LAST SEQ", "ACKED", "ACKED AT", "STATE", "DRAIN/S", "ETA",
+                    "DEAD",
+                ]
+            ]
             for row in streams {
                 rows.append(streamCells(row, now: now))
             }
@@ -29,7 +34,12 @@ extension AgentStatus {
         }
         if let inputs = state?.inputs, !inputs.isEmpty {
             lines.append("")
-            var rows = [["INPUT", "TYPE", "CONNECTION", "LAST DATA", "RATE/S", "RECEIVED", "JOURNALED", "QUARANTINED", "LAST ERROR"]]
+            var rows = [
+                [
+                    "INPUT", "TYPE", "CONNECTION", "LAST DATA", "RATE/S", "RECEIVED", "JOURNALED", "QUARANTINED",
+                    "LAST ERROR",
+                ]
+            ]
             for input in inputs {
                 let error = input.lastError.map { message in
                     (input.lastErrorAt.map { ago($0, now: now) + ": " } ?? "") + message
@@ -54,7 +64,9 @@ extension AgentStatus {
         tail += "   quarantined inputs: \(journal.quarantined)"
         lines.append(tail)
         for letter in recentDeadLetters.prefix(5) {
-            lines.append("  \(letter.id) (\(letter.stream) seq \(letter.seq), \(ago(letter.deadLetteredAt, now: now))): \(letter.reason)")
+            lines.append(
+                "  \(letter.id) (\(letter.stream) seq \(letter.seq), \(ago(letter.deadLetteredAt, now: now))): \(letter.reason)"
+            )
         }
         lines.append("journal \(journal.path) (epoch \(journal.epoch))")
         return lines.joined(separator: "\n")
@@ -84,7 +96,8 @@ extension AgentStatus {
         case .nobody:
             guard let state else { return plant + "agent not running" }
             if state.stopped { return plant + "agent not running (stopped \(ago(state.writtenAt, now: now)))" }
-            return plant + "agent not running (last state written \(ago(state.writtenAt, now: now)); it did not stop cleanly)"
+            return plant
+                + "agent not running (last state written \(ago(state.writtenAt, now: now)); it did not stop cleanly)"
         }
     }
 

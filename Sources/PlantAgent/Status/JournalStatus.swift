@@ -61,7 +61,9 @@ public struct JournalStatus: Sendable {
                 "dead_letters": .integer(stream.deadLetterCount),
             ]
             if let age = stream.oldestPendingAge(now: readAt) { object["oldest_pending_age_s"] = .integer(age / 1000) }
-            if let at = stream.acknowledgedAt { object["acked_at"] = .string(Timestamp(millisecondsSinceEpoch: at).description) }
+            if let at = stream.acknowledgedAt {
+                object["acked_at"] = .string(Timestamp(millisecondsSinceEpoch: at).description)
+            }
             streamObjects.append(.object(object))
         }
         return .object([
@@ -78,7 +80,8 @@ public struct JournalStatus: Sendable {
         var rows = [["STREAM", "PENDING", "BYTES", "OLDEST", "LAST SEQ", "ACKED", "ACKED AT", "DEAD"]]
         for stream in streams {
             let age: String = stream.oldestPendingAge(now: readAt).map { StatusFormat.age(milliseconds: $0) } ?? "-"
-            let ackedAt: String = stream.acknowledgedAt.map { Timestamp(millisecondsSinceEpoch: $0).description } ?? "never"
+            let ackedAt: String =
+                stream.acknowledgedAt.map { Timestamp(millisecondsSinceEpoch: $0).description } ?? "never"
             let row: [String] = [
                 stream.stream, String(stream.pendingCount), StatusFormat.bytes(stream.pendingBytes), age,
                 String(stream.lastSeq), String(stream.acknowledgedSeq), ackedAt, String(stream.deadLetterCount),

@@ -23,17 +23,23 @@ struct BacklogChart {
         let scale = Self.niceCeiling(max(peak, 1))
         let span = max(1, end - start)
         func x(_ time: Int64) -> Int { left + Int((Double(time - start) / Double(span) * Double(plotWidth)).rounded()) }
-        func y(_ value: Int64) -> Int { top + plotHeight - Int((Double(value) / Double(scale) * Double(plotHeight)).rounded()) }
+        func y(_ value: Int64) -> Int {
+            top + plotHeight - Int((Double(value) / Double(scale) * Double(plotHeight)).rounded())
+        }
 
         var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" "
-        out += "viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"Backlog over the last 24 hours\" class=\"chart\">"
-        out += "<rect x=\"\(left)\" y=\"\(top)\" width=\"\(plotWidth)\" height=\"\(plotHeight)\" fill=\"#fbfbfd\" stroke=\"#ccd\"/>"
+        out +=
+            "viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"Backlog over the last 24 hours\" class=\"chart\">"
+        out +=
+            "<rect x=\"\(left)\" y=\"\(top)\" width=\"\(plotWidth)\" height=\"\(plotHeight)\" fill=\"#fbfbfd\" stroke=\"#ccd\"/>"
         // Horizontal grid: 0, ¼, ½, ¾, 1 of the scale.
         for step in 0...4 {
             let value = scale * Int64(step) / 4
             let lineY = y(value)
-            out += "<line x1=\"\(left)\" y1=\"\(lineY)\" x2=\"\(left + plotWidth)\" y2=\"\(lineY)\" stroke=\"#e3e3ea\"/>"
-            out += "<text x=\"\(left - 6)\" y=\"\(lineY + 4)\" text-anchor=\"end\" class=\"axis\">\(Self.compact(value))</text>"
+            out +=
+                "<line x1=\"\(left)\" y1=\"\(lineY)\" x2=\"\(left + plotWidth)\" y2=\"\(lineY)\" stroke=\"#e3e3ea\"/>"
+            out +=
+                "<text x=\"\(left - 6)\" y=\"\(lineY + 4)\" text-anchor=\"end\" class=\"axis\">\(Self.compact(value))</text>"
         }
         // Time ticks every 3 hours (UTC), labelled HH:00.
         let threeHours: Int64 = 3 * 3_600_000
@@ -49,7 +55,8 @@ struct BacklogChart {
         out += "<text x=\"\(left + plotWidth)\" y=\"\(height - 4)\" text-anchor=\"end\" class=\"axis\">now (UTC)</text>"
         out += "<text x=\"\(left)\" y=\"\(height - 4)\" class=\"axis\">24 h ago</text>"
         if samples.isEmpty {
-            out += "<text x=\"\(left + plotWidth / 2)\" y=\"\(top + plotHeight / 2)\" text-anchor=\"middle\" class=\"empty\">"
+            out +=
+                "<text x=\"\(left + plotWidth / 2)\" y=\"\(top + plotHeight / 2)\" text-anchor=\"middle\" class=\"empty\">"
             out += "no backlog samples yet (one is taken every minute)</text>"
         }
         for (index, stream) in streams.enumerated() {
@@ -57,7 +64,8 @@ struct BacklogChart {
             let points = samples.filter { $0.stream == stream }.sorted { $0.sampledAt < $1.sampledAt }
             for run in Self.runs(points, gapAfter: gapAfter) {
                 if run.count == 1 {
-                    out += "<circle cx=\"\(x(run[0].sampledAt))\" cy=\"\(y(run[0].pendingCount))\" r=\"2.5\" fill=\"\(color)\"/>"
+                    out +=
+                        "<circle cx=\"\(x(run[0].sampledAt))\" cy=\"\(y(run[0].pendingCount))\" r=\"2.5\" fill=\"\(color)\"/>"
                 } else {
                     let coordinates = run.map { "\(x($0.sampledAt)),\(y($0.pendingCount))" }.joined(separator: " ")
                     out += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" points=\"\(coordinates)\"/>"

@@ -125,7 +125,8 @@ enum MetricsExposition {
             inputs.compactMap { input in value(input).map { ([("input", input.name), ("type", input.type)], $0) } }
         }
         out.family(
-            "plantsync_input_connected", .gauge, "1 while the input is connected to its source (or watching its folder).",
+            "plantsync_input_connected", .gauge,
+            "1 while the input is connected to its source (or watching its folder).",
             perInput { $0.connection == "connected" ? "1" : "0" })
         out.family(
             "plantsync_input_received_total", .counter, "Signals the input received since the agent started.",
@@ -141,19 +142,24 @@ enum MetricsExposition {
             perInput { $0.lastData.map { MetricsText.seconds(milliseconds: $0) } })
 
         if let disk = status.state?.disk {
-            out.single("plantsync_disk_budget_bytes", .gauge, "The journal's configured disk budget.", String(disk.budgetBytes))
             out.single(
-                "plantsync_disk_reserve_bytes", .gauge, "Free space always left on the file system.", String(disk.reserveBytes))
+                "plantsync_disk_budget_bytes", .gauge, "The journal's configured disk budget.", String(disk.budgetBytes)
+            )
+            out.single(
+                "plantsync_disk_reserve_bytes", .gauge, "Free space always left on the file system.",
+                String(disk.reserveBytes))
             out.single("plantsync_disk_used_bytes", .gauge, "The journal's files on disk.", String(disk.usedBytes))
             out.single(
                 "plantsync_disk_free_bytes", .gauge, "Free space on the journal's file system.", String(disk.freeBytes))
         }
         out.single(
-            "plantsync_journal_accepting_appends", .gauge, "1 while the journal accepts appends (not disk full, fsync ok).",
+            "plantsync_journal_accepting_appends", .gauge,
+            "1 while the journal accepts appends (not disk full, fsync ok).",
             (status.state?.journalHealth ?? "ok") == "ok" ? "1" : "0")
         out.single("plantsync_dead_letters", .gauge, "Dead letters in the journal.", String(status.journal.deadLetters))
         out.single(
-            "plantsync_quarantine_records", .gauge, "Quarantine records in the journal.", String(status.journal.quarantined))
+            "plantsync_quarantine_records", .gauge, "Quarantine records in the journal.",
+            String(status.journal.quarantined))
         if let started = status.state?.startedAt {
             out.single(
                 "plantsync_agent_start_time_seconds", .gauge, "When the agent started (Unix time).",

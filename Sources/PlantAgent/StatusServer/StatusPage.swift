@@ -59,8 +59,12 @@ enum StatusPage {
         let oldest = status.journal.streams.compactMap { $0.oldestPendingAge(now: now) }.max()
         let etas = status.streams.map(\.etaSeconds)
         let eta: String =
-            pending == 0 ? "drained" : (etas.contains { $0 == nil } ? "not draining" : StatusFormat.age(
-                milliseconds: (etas.compactMap { $0 }.max() ?? 0) * 1000))
+            pending == 0
+            ? "drained"
+            : (etas.contains { $0 == nil }
+                ? "not draining"
+                : StatusFormat.age(
+                    milliseconds: (etas.compactMap { $0 }.max() ?? 0) * 1000))
         html += card(
             "Backlog", "\(pending) events",
             "oldest \(oldest.map { StatusFormat.age(milliseconds: $0) } ?? "-") · ETA \(eta)")
@@ -100,9 +104,11 @@ enum StatusPage {
             html += "<td>\(backlog.oldestPendingAge(now: now).map { StatusFormat.age(milliseconds: $0) } ?? "-")</td>"
             html += "<td class=n>\(backlog.lastSeq)</td><td class=n>\(backlog.acknowledgedSeq)</td>"
             html += "<td>\(backlog.acknowledgedAt.map { age($0, now: now) } ?? "never")</td>"
-            html += "<td class=\"\(tone)\" title=\"\(HTML.escape(row.forwarding?.stateReason ?? ""))\">\(HTML.escape(state))</td>"
+            html +=
+                "<td class=\"\(tone)\" title=\"\(HTML.escape(row.forwarding?.stateReason ?? ""))\">\(HTML.escape(state))</td>"
             html += "<td class=n>\(row.forwarding.map { StatusNumbers.rateText($0.drainRate) } ?? "-")</td>"
-            html += "<td>\(row.etaSeconds.map { StatusFormat.age(milliseconds: $0 * 1000) } ?? "not draining")</td></tr>"
+            html +=
+                "<td>\(row.etaSeconds.map { StatusFormat.age(milliseconds: $0 * 1000) } ?? "not draining")</td></tr>"
         }
         return html + "</table></section>"
     }
@@ -112,7 +118,8 @@ enum StatusPage {
         let inputs = status.state?.inputs ?? []
         guard !inputs.isEmpty else { return html + "<p class=\"muted\">No inputs configured.</p></section>" }
         html += "<table><tr><th>Input</th><th>Type</th><th>Health</th><th>Last data</th><th class=n>Rate/s</th>"
-        html += "<th class=n>Received</th><th class=n>Journaled</th><th class=n>Quarantined</th><th>Last error</th></tr>"
+        html +=
+            "<th class=n>Received</th><th class=n>Journaled</th><th class=n>Quarantined</th><th>Last error</th></tr>"
         for input in inputs {
             let tone = input.connection == "connected" ? "ok" : (input.connection == "connecting" ? "warn" : "bad")
             let error = input.lastError.map { message in

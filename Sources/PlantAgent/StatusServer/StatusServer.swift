@@ -84,7 +84,9 @@ struct StatusRoutes: Sendable {
             guard request.method == "POST" else { return methodNotAllowed(request, allow: "POST") }
             return retry(request)
         default:
-            return json(404, ["error": "not_found", "message": .string("no resource \(path); try /, /status, /metrics, /healthz")])
+            return json(
+                404,
+                ["error": "not_found", "message": .string("no resource \(path); try /, /status, /metrics, /healthz")])
         }
         response.headers.set("Cache-Control", "no-store")
         return response
@@ -106,7 +108,8 @@ struct StatusRoutes: Sendable {
 
     private func retry(_ request: HTTPRequest) -> HTTPResponse {
         guard Self.isLoopback(request.remoteAddress) else {
-            return json(403, ["error": "forbidden", "message": "dead letters can be retried from the gateway itself only"])
+            return json(
+                403, ["error": "forbidden", "message": "dead letters can be retried from the gateway itself only"])
         }
         guard let value = try? JSONParser.parse(request.body), let object = value.objectValue,
             let id = object["id"]?.stringValue, !id.isEmpty
@@ -126,7 +129,8 @@ struct StatusRoutes: Sendable {
         } catch {
             switch error {
             case .notFound: return json(404, ["error": "not_found", "message": .string(error.description)])
-            case .alreadyJournaled: return json(409, ["error": "already_journaled", "message": .string(error.description)])
+            case .alreadyJournaled:
+                return json(409, ["error": "already_journaled", "message": .string(error.description)])
             case .journal: return json(503, ["error": "journal_unavailable", "message": .string(error.description)])
             }
         }

@@ -77,7 +77,8 @@ struct StatusPages: Sendable {
             "Estimated age of the oldest event the plant has not delivered yet.",
             perStream { $1.lagSeconds(now: now).map(String.init) })
         family(
-            "plantsync_hub_stream_last_batch_timestamp_seconds", "gauge", "When the latest batch was accepted (Unix time).",
+            "plantsync_hub_stream_last_batch_timestamp_seconds", "gauge",
+            "When the latest batch was accepted (Unix time).",
             perStream { $1.lastBatchAt.map(seconds) })
         return out
     }
