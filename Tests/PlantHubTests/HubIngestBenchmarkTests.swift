@@ -23,14 +23,17 @@ struct HubIngestBenchmarkTests {
         if !scans {
             event = try! Event(
                 id: EventID.downtime(plant: "P100", line: "L3", start: at), occurredAt: at,
-                payload: .downtime(Downtime(plant: "P100", line: "L3", reason: "no_material", start: at,
-                                            end: at.adding(milliseconds: 30_000))))
+                payload: .downtime(
+                    Downtime(
+                        plant: "P100", line: "L3", reason: "no_material", start: at,
+                        end: at.adding(milliseconds: 30_000))))
         } else if seq % 2 == 0 {
             event = try! Event(
                 id: EventID.scan(station: "GI-02", sequence: seq), occurredAt: at,
-                payload: .inventoryMovement(InventoryMovement(
-                    kind: .issue, plant: "P100", item: "MAT-100200", quantity: DecimalNumber(Int(seq % 50 + 1)),
-                    unit: "PCE", fromLocation: "A-01-02")))
+                payload: .inventoryMovement(
+                    InventoryMovement(
+                        kind: .issue, plant: "P100", item: "MAT-100200", quantity: DecimalNumber(Int(seq % 50 + 1)),
+                        unit: "PCE", fromLocation: "A-01-02")))
         } else {
             event = try! Event(
                 id: EventID.scan(station: "QA-1", sequence: seq), occurredAt: at,
@@ -44,7 +47,9 @@ struct HubIngestBenchmarkTests {
         var encoder = BatchEncoder(
             plant: "P100", stream: stream, epoch: "e1", firstSeq: first,
             backlog: [stream: StreamBacklog(pending: 5_000, oldestAgeSeconds: 60)], capacity: 300 * batchSize)
-        for k in 0..<Int64(batchSize) { try! encoder.append(seq: first + k, canonicalEvent: event(first + k, scans: scans)) }
+        for k in 0..<Int64(batchSize) {
+            try! encoder.append(seq: first + k, canonicalEvent: event(first + k, scans: scans))
+        }
         return encoder.finish()
     }
 
@@ -93,12 +98,14 @@ struct HubIngestBenchmarkTests {
         defer { directory.remove() }
         let store = try HubStore(path: directory.file("hub.sqlite"), durability: .full, now: 0)
         let checked = decoded.map { batch in
-            CheckedBatch(batch: IncomingBatch(
-                plant: batch.plant, stream: batch.stream, epoch: batch.epoch, firstSeq: batch.firstSeq,
-                events: batch.events.map {
-                    IncomingEvent(seq: $0.seq, id: $0.id.rawValue, type: $0.type,
-                                  occurredAt: $0.occurredAt.millisecondsSinceEpoch, canonical: $0.canonical)
-                }))
+            CheckedBatch(
+                batch: IncomingBatch(
+                    plant: batch.plant, stream: batch.stream, epoch: batch.epoch, firstSeq: batch.firstSeq,
+                    events: batch.events.map {
+                        IncomingEvent(
+                            seq: $0.seq, id: $0.id.rawValue, type: $0.type,
+                            occurredAt: $0.occurredAt.millisecondsSinceEpoch, canonical: $0.canonical)
+                    }))
         }
         start = Self.processCPU()
         let wallStart = ContinuousClock.now
@@ -123,7 +130,8 @@ struct HubIngestBenchmarkTests {
         let streams = 2
         let batches = Int(ProcessInfo.processInfo.environment["PLANTSYNC_BENCH_BATCHES"] ?? "") ?? 100
         let fixture = try HubFixture()
-        let bodies = (0..<streams).map { s in (0..<batches).map { Self.body(stream: "s\(s)", batch: $0, scans: scans) } }
+        let bodies = (0..<streams).map { s in (0..<batches).map { Self.body(stream: "s\(s)", batch: $0, scans: scans) }
+        }
         let token = fixture.plants["P100"]!
         let port = fixture.hub!.port
         let processStart = Self.processCPU()
@@ -135,7 +143,8 @@ struct HubIngestBenchmarkTests {
                 var replies: [String] = []
                 for body in bodies[s] {
                     let request = HTTPRequest(
-                        method: "POST", target: "/v1/batches", headers: ["Authorization": "Bearer \(token)"], body: body)
+                        method: "POST", target: "/v1/batches", headers: ["Authorization": "Bearer \(token)"], body: body
+                    )
                     replies.append((try? client.send(request))?.bodyText ?? "no answer")
                 }
                 return (replies, Self.threadCPU() - mine)

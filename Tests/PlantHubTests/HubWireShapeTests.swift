@@ -13,7 +13,8 @@ struct HubWireShapeTests {
         // Whitespace and other key orders (a hand-written client): re-encoded, the same canonical events.
         var pretty = Events.text(try batch.body())
         pretty = pretty.replacingOccurrences(of: "{\"seq\":", with: "\n  { \"seq\" : ")
-        pretty = pretty.replacingOccurrences(of: "\"line\":\"L3\",\"plant\":\"P100\"", with: "\"plant\":\"P100\", \"line\":\"L3\"")
+        pretty = pretty.replacingOccurrences(
+            of: "\"line\":\"L3\",\"plant\":\"P100\"", with: "\"plant\":\"P100\", \"line\":\"L3\"")
         let again = try fixture.post(Array(pretty.utf8), token: fixture.plants["P100"])
         #expect(again.status == 200)
         #expect(again.bodyText == "{\"acked_through\":3}\n")

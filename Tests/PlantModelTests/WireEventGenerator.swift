@@ -50,8 +50,10 @@ struct WireEventGenerator {
     mutating func timestamp() -> Timestamp {
         if chance(10) {
             return pick([
-                try! Timestamp(parsing: "0000-01-01T00:00:00.000Z"), try! Timestamp(parsing: "9999-12-31T23:59:59.999Z"),
-                try! Timestamp(parsing: "2028-02-29T12:00:00.001Z"), try! Timestamp(parsing: "2000-02-29T00:00:00.000Z"),
+                try! Timestamp(parsing: "0000-01-01T00:00:00.000Z"),
+                try! Timestamp(parsing: "9999-12-31T23:59:59.999Z"),
+                try! Timestamp(parsing: "2028-02-29T12:00:00.001Z"),
+                try! Timestamp(parsing: "2000-02-29T00:00:00.000Z"),
             ])
         }
         return Timestamp(millisecondsSinceEpoch: Int64.random(in: 0...4_102_444_800_000, using: &random))
@@ -71,14 +73,17 @@ struct WireEventGenerator {
                 try! DecimalNumber(parsing: "0.123456789012345678"), try! DecimalNumber(parsing: "1000000"),
             ])
         }
-        return try! DecimalNumber(significand: Int64.random(in: 0...10_000_000, using: &random),
-                                  scale: Int.random(in: 0...4, using: &random))
+        return try! DecimalNumber(
+            significand: Int64.random(in: 0...10_000_000, using: &random),
+            scale: Int.random(in: 0...4, using: &random))
     }
 
     /// Milliseconds of a duration: usually small, sometimes at the edges of what the fast path certifies.
     mutating func milliseconds(upTo limit: Int64 = 10_000_000) -> Int64 {
         if chance(10) {
-            let edges: [Int64] = simple ? [0, 1, 999_999_999_999_999_999] : [0, 999_999_999_999_999_999, Int64.max, 1_000_000_000_000_000_000]
+            let edges: [Int64] =
+                simple
+                ? [0, 1, 999_999_999_999_999_999] : [0, 999_999_999_999_999_999, Int64.max, 1_000_000_000_000_000_000]
             return min(limit, pick(edges))
         }
         return Int64.random(in: 0...max(0, min(limit, 10_000_000)), using: &random)
@@ -104,10 +109,13 @@ struct WireEventGenerator {
             let start = windowStart()
             let end = start.adding(milliseconds: 1 + Int64.random(in: 0...86_400_000, using: &random))
             var downtime: [String: Int64] = [:]
-            for _ in 0..<Int.random(in: 0...3, using: &random) { downtime[chance(80) ? pick(["blocked", "changeover", "no_material"]) : text()] = milliseconds() }
+            for _ in 0..<Int.random(in: 0...3, using: &random) {
+                downtime[chance(80) ? pick(["blocked", "changeover", "no_material"]) : text()] = milliseconds()
+            }
             let payload = ProductionConfirmation(
                 plant: text(), line: text(), workCenter: optionalText(), order: text(), operation: text(),
-                yield: quantity(), scrap: quantity(), rework: quantity(), unit: text(), runtimeMilliseconds: milliseconds(),
+                yield: quantity(), scrap: quantity(), rework: quantity(), unit: text(),
+                runtimeMilliseconds: milliseconds(),
                 downtimeMilliseconds: downtime, windowStart: start, windowEnd: end, isFinal: chance(50),
                 counterReset: chance(50), gapBridgedMilliseconds: chance(30) ? milliseconds() : nil,
                 part: chance(30) ? Int.random(in: 1...5, using: &random) : nil)
@@ -116,8 +124,9 @@ struct WireEventGenerator {
             let start = windowStart()
             let end = start.adding(milliseconds: Int64.random(in: 0...86_400_000, using: &random))
             let interval = end.milliseconds(since: start)
-            let payload = Downtime(plant: text(), line: text(), reason: text(), start: start, end: end,
-                                   durationMilliseconds: chance(50) ? interval : Int64.random(in: 0...interval, using: &random))
+            let payload = Downtime(
+                plant: text(), line: text(), reason: text(), start: start, end: end,
+                durationMilliseconds: chance(50) ? interval : Int64.random(in: 0...interval, using: &random))
             return try! Event(id: eventID(), occurredAt: occurredAt, payload: .downtime(payload))
         case 2:
             return try! Event(id: eventID(), occurredAt: occurredAt, payload: .inventoryMovement(movement()))
@@ -132,16 +141,19 @@ struct WireEventGenerator {
             return try! Event(id: eventID(), occurredAt: occurredAt, payload: payload)
         default:
             let payload = DeadLetterTombstone(
-                originalSeq: chance(10) ? (simple ? 999_999_999_999_999_999 : Int64.max) : Int64.random(in: 1...1_000_000, using: &random),
+                originalSeq: chance(10)
+                    ? (simple ? 999_999_999_999_999_999 : Int64.max) : Int64.random(in: 1...1_000_000, using: &random),
                 originalID: eventID(), originalType: text(), originalStream: text(), reason: text())
-            return try! Event(id: EventID.tombstone(ofID: eventID()), occurredAt: occurredAt, payload: .deadLettered(payload))
+            return try! Event(
+                id: EventID.tombstone(ofID: eventID()), occurredAt: occurredAt, payload: .deadLettered(payload))
         }
     }
 
     mutating func movement() -> InventoryMovement {
         let kind = pick(InventoryMovement.Kind.allCases)
         var movement = InventoryMovement(
-            kind: kind, plant: text(), item: optionalText(), gtin: chance(40) ? gs1(length: pick([8, 12, 13, 14])) : nil,
+            kind: kind, plant: text(), item: optionalText(),
+            gtin: chance(40) ? gs1(length: pick([8, 12, 13, 14])) : nil,
             lot: optionalText(30), serial: optionalText(20), sscc: chance(30) ? gs1(length: 18) : nil,
             station: optionalText(), rawScan: optionalText(30))
         if movement.item == nil && movement.gtin == nil && movement.sscc == nil { movement.item = text() }

@@ -24,14 +24,16 @@ import Testing
     static func full(_ body: [UInt8], limits: BatchRequest.Limits = limits) -> Outcome {
         do {
             let batch = try BatchRequest.decodeFull(body, limits: limits)
-            return Outcome(batch: batch, verdicts: batch.events.map { event in
-                do throws(EventFieldError) {
-                    _ = try event.decodeEvent()
-                    return nil
-                } catch {
-                    return error.description
-                }
-            })
+            return Outcome(
+                batch: batch,
+                verdicts: batch.events.map { event in
+                    do throws(EventFieldError) {
+                        _ = try event.decodeEvent()
+                        return nil
+                    } catch {
+                        return error.description
+                    }
+                })
         } catch {
             return Outcome(error: error)
         }
@@ -41,14 +43,16 @@ import Testing
     static func hub(_ body: [UInt8], limits: BatchRequest.Limits = limits) -> Outcome {
         do {
             let batch = try BatchRequest.decode(body, limits: limits)
-            return Outcome(batch: batch, verdicts: batch.events.map { event in
-                do throws(EventFieldError) {
-                    try event.validate()
-                    return nil
-                } catch {
-                    return error.description
-                }
-            })
+            return Outcome(
+                batch: batch,
+                verdicts: batch.events.map { event in
+                    do throws(EventFieldError) {
+                        try event.validate()
+                        return nil
+                    } catch {
+                        return error.description
+                    }
+                })
         } catch {
             return Outcome(error: error)
         }
@@ -73,8 +77,10 @@ import Testing
     static func body(_ events: [[UInt8]], firstSeq: Int64 = 1201) -> [UInt8] {
         var encoder = BatchEncoder(
             plant: "P100", stream: "production", epoch: "4f1c9a", firstSeq: firstSeq,
-            backlog: ["production": StreamBacklog(pending: 3400, oldestAgeSeconds: 5400),
-                      "inventory": StreamBacklog(pending: 0, oldestAgeSeconds: 0)])
+            backlog: [
+                "production": StreamBacklog(pending: 3400, oldestAgeSeconds: 5400),
+                "inventory": StreamBacklog(pending: 0, oldestAgeSeconds: 0),
+            ])
         for (k, event) in events.enumerated() { try! encoder.append(seq: firstSeq + Int64(k), canonicalEvent: event) }
         return encoder.finish()
     }
@@ -124,12 +130,15 @@ import Testing
 
     static let badValues: [JSONValue] = [
         "", 0, -1, true, false, [:], ["a": 1], ["": 1], ["blocked": -1], ["blocked": "1"],
-        ["blocked": .number(JSONNumber(uncheckedText: "1.5e1"))], ["blocked": .number(JSONNumber(uncheckedText: "0.0001"))],
+        ["blocked": .number(JSONNumber(uncheckedText: "1.5e1"))],
+        ["blocked": .number(JSONNumber(uncheckedText: "0.0001"))],
         .number(JSONNumber(uncheckedText: "1.50")), .number(JSONNumber(uncheckedText: "1e3")),
         .number(JSONNumber(uncheckedText: "-0")), .number(JSONNumber(uncheckedText: "0.0001")),
         .number(JSONNumber(uncheckedText: "99999999999999999999")),
-        .number(JSONNumber(uncheckedText: "9223372036854775807")), .number(JSONNumber(uncheckedText: "9223372036854775808")),
-        .number(JSONNumber(uncheckedText: "9223372036854775.807")), .number(JSONNumber(uncheckedText: "9223372036854775.808")),
+        .number(JSONNumber(uncheckedText: "9223372036854775807")),
+        .number(JSONNumber(uncheckedText: "9223372036854775808")),
+        .number(JSONNumber(uncheckedText: "9223372036854775.807")),
+        .number(JSONNumber(uncheckedText: "9223372036854775.808")),
         .number(JSONNumber(uncheckedText: "1000000000000000")), .number(JSONNumber(uncheckedText: "-0.5")),
         .number(JSONNumber(uncheckedText: "12.5")), "12.50", "-0", "0012", "-2", "1e2", ".5", "0.0", "12.5",
         "9223372036854775807", "9223372036854775808", "0.1234567890123456789", "123456789012345678.9",
@@ -141,7 +150,8 @@ import Testing
     ]
 
     static let badTimestamps: [JSONValue] = [
-        "2026-11-22T14:15:00Z", "2026-11-22T14:15:00.000+00:00", "2026-02-29T00:00:00.000Z", "2026-11-22T14:15:00.0000Z",
+        "2026-11-22T14:15:00Z", "2026-11-22T14:15:00.000+00:00", "2026-02-29T00:00:00.000Z",
+        "2026-11-22T14:15:00.0000Z",
         "2026-11-22 14:15:00.000Z", 1, "",
     ]
 
@@ -154,11 +164,15 @@ import Testing
             case 0: data[generator.pick(data.keys)] = nil
             case 1, 2: data[generator.pick(data.keys)] = generator.pick(badValues)
             case 3: data[generator.pick(["zzz", "aaa", "plant_", "Plant", "from_locaton", "seq"])] = 1
-            case 4: root["type"] = .string(generator.pick(EventKind.allCases.map(\.rawValue) + ["shift_report", "Downtime"]))
+            case 4:
+                root["type"] = .string(
+                    generator.pick(EventKind.allCases.map(\.rawValue) + ["shift_report", "Downtime"]))
             case 5: root["occurred_at"] = generator.pick(badTimestamps)
             case 6: root[generator.pick(["extra", "zz", "Data"])] = "x"
             case 7:
-                let names = ["from_location", "to_location", "order", "sscc", "gtin", "item", "lot", "unit", "quantity"]
+                let names = [
+                    "from_location", "to_location", "order", "sscc", "gtin", "item", "lot", "unit", "quantity",
+                ]
                 data[generator.pick(names)] = generator.chance(50) ? generator.pick(badValues) : "B-07"
             case 8:
                 let spellings: [JSONValue] = ["é", "e\u{301}", "B-07", "b-07"]
@@ -228,11 +242,31 @@ import Testing
         (EventSamples.transfer, { $0["quantity"] = "-2" }),
         (EventSamples.transfer, { $0["station"] = "" }),
         (EventSamples.receipt, { $0["sscc"] = "340123450000000018" }),
-        (EventSamples.receipt, { $0["sscc"] = nil; $0["gtin"] = "04012345678901" }),
-        (EventSamples.receipt, { $0["kind"] = "adjustment"; $0["from_location"] = "X" }),
-        (EventSamples.receipt, { $0["kind"] = "adjustment"; $0["to_location"] = nil }),
+        (
+            EventSamples.receipt,
+            {
+                $0["sscc"] = nil; $0["gtin"] = "04012345678901"
+            }
+        ),
+        (
+            EventSamples.receipt,
+            {
+                $0["kind"] = "adjustment"; $0["from_location"] = "X"
+            }
+        ),
+        (
+            EventSamples.receipt,
+            {
+                $0["kind"] = "adjustment"; $0["to_location"] = nil
+            }
+        ),
         (EventSamples.receipt, { $0["kind"] = "production_receipt" }),
-        (EventSamples.receipt, { $0["kind"] = "cycle_count"; $0["from_location"] = "X" }),
+        (
+            EventSamples.receipt,
+            {
+                $0["kind"] = "cycle_count"; $0["from_location"] = "X"
+            }
+        ),
         (EventSamples.receipt, { $0["kind"] = "issue" }),
         (EventSamples.receipt, { $0["to_location"] = nil }),
         (EventSamples.receipt, { $0["kind"] = "Receipt" }),
@@ -293,12 +327,25 @@ import Testing
         ("whitespace between events", { $0.replacing(#"},{"seq":1202"#, with: "},\n{\"seq\":1202") }),
         ("whitespace inside an event", { $0.replacing(#""line":"L3""#, with: #""line" :"L3""#) }),
         ("trailing newline", { $0 + "\n" }),
-        ("event keys reordered", { $0.replacing(#""id":"down/P100/L3/2026-11-22T14:03:10.250Z","occurred_at""#,
-                                                  with: #""occurred_at""#)
-                                     .replacing(#""type":"downtime"}"#,
-                                                with: #""type":"downtime","id":"down/P100/L3/2026-11-22T14:03:10.250Z"}"#) }),
-        ("seq not first", { $0.replacing(#"{"seq":1201,"data":"#, with: #"{"data":"#)
-                                .replacing(#""type":"downtime"}"#, with: #""type":"downtime","seq":1201}"#) }),
+        (
+            "event keys reordered",
+            {
+                $0.replacing(
+                    #""id":"down/P100/L3/2026-11-22T14:03:10.250Z","occurred_at""#,
+                    with: #""occurred_at""#
+                )
+                .replacing(
+                    #""type":"downtime"}"#,
+                    with: #""type":"downtime","id":"down/P100/L3/2026-11-22T14:03:10.250Z"}"#)
+            }
+        ),
+        (
+            "seq not first",
+            {
+                $0.replacing(#"{"seq":1201,"data":"#, with: #"{"data":"#)
+                    .replacing(#""type":"downtime"}"#, with: #""type":"downtime","seq":1201}"#)
+            }
+        ),
         ("data keys reordered", { $0.replacing(#""line":"L3","plant":"P100""#, with: #""plant":"P100","line":"L3""#) }),
         ("escaped letter", { $0.replacing(#""reason":"blocked""#, with: #""reason":"bl\u006fcked""#) }),
         ("escaped slash in the id", { $0.replacing(#""id":"down/P100"#, with: #""id":"down\/P100"#) }),
@@ -306,21 +353,40 @@ import Testing
         ("long form of a short escape", { $0.replacing(#""reason":"blocked""#, with: #""reason":"blocked\u000a""#) }),
         ("escaped key", { $0.replacing(#""line":"L3""#, with: #""l\u0069ne":"L3""#) }),
         ("duplicate key in data", { $0.replacing(#""line":"L3""#, with: #""line":"L3","line":"L3""#) }),
-        ("second seq among sorted keys", { $0.replacing(#""type":"downtime"}"#, with: #""seq":1201,"type":"downtime"}"#) }),
+        (
+            "second seq among sorted keys",
+            { $0.replacing(#""type":"downtime"}"#, with: #""seq":1201,"type":"downtime"}"#) }
+        ),
         ("keys out of order", { $0.replacing(#""type":"downtime"}"#, with: #""type":"downtime","aaa":1}"#) }),
         ("duplicate header key", { $0.replacing(#""plant":"P100""#, with: #""plant":"P100","plant":"P100""#) }),
         ("null member", { $0.replacing(#""line":"L3""#, with: #""line":"L3","order":null"#) }),
         ("null event member", { $0.replacing(#""id":"#, with: #""extra":null,"id":"#) }),
-        ("events before first_seq", { $0.replacing(#""first_seq":1201,"#, with: "")
-                                         .replacing(#"]}"#, with: #"],"first_seq":1201}"#) }),
+        (
+            "events before first_seq",
+            {
+                $0.replacing(#""first_seq":1201,"#, with: "")
+                    .replacing(#"]}"#, with: #"],"first_seq":1201}"#)
+            }
+        ),
         ("first_seq as 1201.0", { $0.replacing(#""first_seq":1201"#, with: #""first_seq":1201.0"#) }),
         ("seq as 1.201e3", { $0.replacing(#"{"seq":1201,"#, with: #"{"seq":1.201e3,"#) }),
         ("seq with leading zero", { $0.replacing(#"{"seq":1201,"#, with: #"{"seq":01201,"#) }),
         ("negative pending", { $0.replacing(#""pending":0"#, with: #""pending":-0"#) }),
         ("escaped stream name", { $0.replacing(#""stream":"production""#, with: #""stream":"pr\u006fduction""#) }),
-        ("backlog keys reordered", { $0.replacing(#""backlog":{"inventory":{"oldest_age_s":0,"pending":0},"production":{"oldest_age_s":5400,"pending":3400}}"#,
-                                                  with: #""backlog":{"production":{"oldest_age_s":5400,"pending":3400},"inventory":{"oldest_age_s":0,"pending":0}}"#) }),
-        ("backlog fields reordered", { $0.replacing(#"{"oldest_age_s":0,"pending":0}"#, with: #"{"pending":0,"oldest_age_s":0}"#) }),
+        (
+            "backlog keys reordered",
+            {
+                $0.replacing(
+                    #""backlog":{"inventory":{"oldest_age_s":0,"pending":0},"production":{"oldest_age_s":5400,"pending":3400}}"#,
+                    with:
+                        #""backlog":{"production":{"oldest_age_s":5400,"pending":3400},"inventory":{"oldest_age_s":0,"pending":0}}"#
+                )
+            }
+        ),
+        (
+            "backlog fields reordered",
+            { $0.replacing(#"{"oldest_age_s":0,"pending":0}"#, with: #"{"pending":0,"oldest_age_s":0}"#) }
+        ),
         ("unknown header field", { $0.replacing(#""plant":"P100""#, with: #""plant":"P100","priority":1"#) }),
         ("array in data", { $0.replacing(#""line":"L3""#, with: #""line":["L3"]"#) }),
         ("deep nesting", { $0.replacing(#""line":"L3""#, with: #""line":{"a":{"b":{"c":{"d":1}}}}"#) }),
@@ -331,8 +397,14 @@ import Testing
         ("id with a space", { $0.replacing(#""id":"down/P100"#, with: #""id":"down P100"#) }),
         ("id escaped quote", { $0.replacing(#""id":"down/P100"#, with: #""id":"down\"P100"#) }),
         ("type escaped", { $0.replacing(#""type":"downtime""#, with: #""type":"d\u006fwntime""#) }),
-        ("occurred_at non-canonical", { $0.replacing(#""occurred_at":"2026-11-22T14:05:00.000Z""#,
-                                                      with: #""occurred_at":"2026-11-22T14:05:00Z""#) }),
+        (
+            "occurred_at non-canonical",
+            {
+                $0.replacing(
+                    #""occurred_at":"2026-11-22T14:05:00.000Z""#,
+                    with: #""occurred_at":"2026-11-22T14:05:00Z""#)
+            }
+        ),
         ("seq gap", { $0.replacing(#"{"seq":1202,"#, with: #"{"seq":1203,"#) }),
         ("empty event", { $0.replacing(#"{"seq":1202,"#, with: #"{"seq":1202},{"seq":1203,"#) }),
     ]
@@ -349,8 +421,9 @@ import Testing
 
     @Test func aResendInAnotherShapeKeepsTheJournaledBytes() throws {
         // Whitespace and another key order: the full decoder re-encodes and gets the same canonical bytes.
-        let pretty = Self.replacing(Self.replacing(Self.sample, #""line":"L3","plant":"P100""#, #""plant" : "P100", "line":"L3""#),
-                                    #"{"seq":1201,"#, "{ \"seq\" : 1201 ,")
+        let pretty = Self.replacing(
+            Self.replacing(Self.sample, #""line":"L3","plant":"P100""#, #""plant" : "P100", "line":"L3""#),
+            #"{"seq":1201,"#, "{ \"seq\" : 1201 ,")
         #expect(BatchRequest.decodeCanonical(pretty, limits: Self.limits) == nil)
         let fast = try #require(BatchRequest.decodeCanonical(Self.sample, limits: Self.limits))
         #expect(try BatchRequest.decode(pretty) == fast)
@@ -359,17 +432,28 @@ import Testing
 
     @Test func nonCanonicalValuesInTheFastShapeAreRefusedWithTheFullReason() throws {
         let cases: [(String, String, String)] = [
-            (#""duration_s":109.75"#, #""duration_s":109.750"#,
-             "data.duration_s: expected seconds (a number ≥ 0, at most 3 decimals) in canonical form, found 109.750"),
-            (#""duration_s":109.75"#, #""duration_s":1.0975e2"#,
-             "data.duration_s: expected seconds (a number ≥ 0, at most 3 decimals) in canonical form, found 1.0975e2"),
-            (#""start":"2026-11-22T14:03:10.250Z""#, #""start":"2026-11-22T14:03:10.25Z""#,
-             "data.start: expected the canonical UTC form \"2026-11-22T14:03:10.250Z\", found \"2026-11-22T14:03:10.25Z\""),
+            (
+                #""duration_s":109.75"#, #""duration_s":109.750"#,
+                "data.duration_s: expected seconds (a number ≥ 0, at most 3 decimals) in canonical form, found 109.750"
+            ),
+            (
+                #""duration_s":109.75"#, #""duration_s":1.0975e2"#,
+                "data.duration_s: expected seconds (a number ≥ 0, at most 3 decimals) in canonical form, found 1.0975e2"
+            ),
+            (
+                #""start":"2026-11-22T14:03:10.250Z""#, #""start":"2026-11-22T14:03:10.25Z""#,
+                "data.start: expected the canonical UTC form \"2026-11-22T14:03:10.250Z\", found \"2026-11-22T14:03:10.25Z\""
+            ),
             (#""reason":"blocked""#, #""reason":"""#, "data.reason: expected a non-empty string, found \"\""),
-            (#""type":"downtime""#, #""type":"shift_report""#, "type: expected one of dead_lettered, downtime, "
-                + "inventory_movement, production_confirmation, quality_hold, quality_release, found \"shift_report\""),
-            (#""line":"L3","#, #""line":"L3","lines":2,"#,
-             "data.lines: unknown field; expected one of duration_s, end, line, plant, reason, start"),
+            (
+                #""type":"downtime""#, #""type":"shift_report""#,
+                "type: expected one of dead_lettered, downtime, "
+                    + "inventory_movement, production_confirmation, quality_hold, quality_release, found \"shift_report\""
+            ),
+            (
+                #""line":"L3","#, #""line":"L3","lines":2,"#,
+                "data.lines: unknown field; expected one of duration_s, end, line, plant, reason, start"
+            ),
         ]
         for (old, new, reason) in cases {
             let body = Self.replacing(Self.sample, old, new)
@@ -425,8 +509,9 @@ import Testing
             let millis = Int64.random(in: -62_167_219_200_000...253_402_300_799_999, using: &generator)
             var text = Array(Timestamp(millisecondsSinceEpoch: millis).description.utf8)
             if Int.random(in: 0..<2, using: &generator) == 0 {
-                text[Int.random(in: 0..<text.count, using: &generator)] = Array("0123456789-:.TZtz ".utf8).randomElement(
-                    using: &generator)!
+                text[Int.random(in: 0..<text.count, using: &generator)] = Array("0123456789-:.TZtz ".utf8)
+                    .randomElement(
+                        using: &generator)!
             }
             let fast = text.withUnsafeBytes { canonicalTimestampMilliseconds($0) }
             let string = String(decoding: text, as: UTF8.self)
@@ -441,8 +526,10 @@ extension WireProtocolTests {
     static let sampleBody: [UInt8] = {
         var encoder = BatchEncoder(
             plant: "P100", stream: "production", epoch: "4f1c9a", firstSeq: 1201,
-            backlog: ["production": StreamBacklog(pending: 3400, oldestAgeSeconds: 5400),
-                      "inventory": StreamBacklog(pending: 0, oldestAgeSeconds: 0)])
+            backlog: [
+                "production": StreamBacklog(pending: 3400, oldestAgeSeconds: 5400),
+                "inventory": StreamBacklog(pending: 0, oldestAgeSeconds: 0),
+            ])
         try! encoder.append(seq: 1201, canonicalEvent: EventSamples.downtime.canonicalJSON())
         try! encoder.append(seq: 1202, canonicalEvent: EventSamples.transfer.canonicalJSON())
         return encoder.finish()

@@ -43,7 +43,8 @@ public struct EventRules: Sendable {
             try event.validate()  // no second parse for events the batch decoder certified
             return nil
         } catch {
-            return EventRejection(seq: event.seq, id: event.id.rawValue, reason: .invalidEvent, message: error.description)
+            return EventRejection(
+                seq: event.seq, id: event.id.rawValue, reason: .invalidEvent, message: error.description)
         }
     }
 }

@@ -77,10 +77,12 @@ public struct BatchRequest: Sendable, Hashable {
                     "backlog", "expected an object of stream → {pending, oldest_age_s}, found \(value.typeName)")
             }
             for member in streams {
-                let entry = try FieldReader(member.value, path: "backlog.\(member.key)",
-                                            fields: ["oldest_age_s", "pending"])
-                backlog[member.key] = StreamBacklog(pending: try entry.integer("pending", minimum: 0),
-                                                    oldestAgeSeconds: try entry.integer("oldest_age_s", minimum: 0))
+                let entry = try FieldReader(
+                    member.value, path: "backlog.\(member.key)",
+                    fields: ["oldest_age_s", "pending"])
+                backlog[member.key] = StreamBacklog(
+                    pending: try entry.integer("pending", minimum: 0),
+                    oldestAgeSeconds: try entry.integer("oldest_age_s", minimum: 0))
             }
         }
         let eventsValue = try header.required("events", "an array of events")

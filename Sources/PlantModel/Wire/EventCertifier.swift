@@ -67,7 +67,9 @@ extension CanonicalObjectScanner {
                 requiredString(s[6])
             else { return false }
             for k in [0, 1, 2, 4, 5, 8, 9, 10, 11, 12, 13] where !optionalString(s[k]) { return false }
-            let (from, gtin, item, order, quantity, sscc, to, unit) = (s[0], s[1], s[2], s[5], s[7], s[10], s[12], s[13])
+            let (from, gtin, item, order, quantity, sscc, to, unit) = (
+                s[0], s[1], s[2], s[5], s[7], s[10], s[12], s[13]
+            )
             guard item >= 0 || gtin >= 0 || sscc >= 0 else { return false }
             guard gtin < 0 || gs1(gtin, lengths: 8, 12, 13, 14), sscc < 0 || gs1(sscc, lengths: 18, 18, 18, 18),
                 quantity < 0 || self.quantity(quantity), (quantity >= 0) == (unit >= 0), quantity >= 0 || sscc >= 0
