@@ -145,6 +145,7 @@ class Rig:
         self.hub_url_port = self.hub_port  # where the agent sends (a proxy may sit in between)
         self.feed_ports = {line: free_port() for line in LINES}
         self.scanner_ports = {station: free_port() for station in STATIONS}
+        self.status_port = free_port()
         self.sims = []
         self.sim_number = 0
         self._make_pki()
@@ -219,7 +220,7 @@ hub:
 """
         if catch_up_rate:
             text += f"  catch_up_rate: {catch_up_rate}\n"
-        text += "status:\n  listen: 127.0.0.1:0\ninputs:\n"
+        text += f"status:\n  listen: 127.0.0.1:{self.status_port}\ninputs:\n"
         for line in LINES:
             text += f"""  - name: {line.lower()}-feed
     type: telemetry_tcp
@@ -353,6 +354,22 @@ lines:
         if result.returncode != 0:
             raise ChaosError(f"plantsync status: {result.returncode} {result.stderr}")
         return json.loads(result.stdout)
+
+    def live(self, path):
+        """The agent's status endpoint: (HTTP status, parsed JSON body) of GET `path`; (None, error) when
+        it does not answer."""
+        import urllib.error
+        import urllib.request
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.status_port}{path}", timeout=5) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            try:
+                return error.code, json.loads(error.read())
+            except ValueError:
+                return error.code, {}
+        except (OSError, ValueError) as error:
+            return None, str(error)
 
     def streams(self, status=None):
         status = status or self.status()

@@ -251,13 +251,19 @@ def disk_full(root, binary, profile, rng):
             time.sleep(8)
             ballast, size = faults.fill(data)
             full_at = time.monotonic()
-            statuses, refusing = [], []
+            statuses, refusing, live_refusing = [], [], []
             before = {k: v["last_seq"] for k, v in rig.streams().items()}
             while time.monotonic() - full_at < profile.disk_full_s:
                 time.sleep(1)
                 status = rig.status()
                 statuses.append(status)
                 refusing += shows_refusal(status)
+                code, health = rig.live("/healthz")
+                if code == 503:
+                    live_refusing.append(f"/healthz 503 {health.get('status')}: {health.get('reason', '')[:120]}")
+                code, live = rig.live("/status")
+                if code == 200:
+                    live_refusing += [f"/status {f}" for f in shows_refusal(live)]
             during = {k: v["last_seq"] for k, v in rig.streams().items()}
             os.remove(ballast)
             freed = time.monotonic()
@@ -271,14 +277,17 @@ def disk_full(root, binary, profile, rng):
             result.notes.append(f"journaled while full: " + ", ".join(
                 f"{k} +{during.get(k, 0) - before.get(k, 0)}" for k in sorted(during)))
             result.notes.append(f"capture resumed {resumed:.1f} s after space returned")
-            result.notes.append(f"status while full: {sorted(set(refusing)) or 'shows nothing'}; last: "
-                                + json.dumps({k: statuses[-1].get(k) for k in ('disk', 'agent')})[:400])
-            result.notes.append(f"{len(logged)} warning/error log lines; first: {logged[:3]}")
+            result.notes.append(f"status endpoint while full: {sorted(set(live_refusing))[:3] or 'shows nothing'}")
+            result.notes.append(f"plantsync status (journal) while full: {sorted(set(refusing)) or 'shows nothing'}")
+            result.notes.append(f"{len(logged)} warning/error log lines; first: {logged[:2]}")
             rig.settle()
-            visible = bool(refusing)
+            visible = bool(live_refusing)
             if not visible:
-                result.notes.append("FINDING: plantsync status does not show that the journal refused appends "
-                                    "while the disk was full (agent.journal_health, streams[].state, disk)")
+                result.notes.append("FINDING: the status endpoint does not show that the journal refused appends")
+            if not refusing:
+                result.notes.append("FINDING: `plantsync status` cannot show the refusal while the disk is full: the "
+                                    "agent state record lives in the full journal ('could not write the agent state "
+                                    "record'), so the command shows the state from before")
             finish(result, rig, extra_ok=visible)
             rig.cleanup()
             return result
@@ -303,7 +312,13 @@ def fsync_failure(root, binary, profile, rng):
         producers(rig, seconds, line_rate=20, scan_rate=5, drop_rows=200)
         time.sleep(6)
         injection = faults.FsyncFailure(rig.agent.process.pid, rig.path("logs/strace.log"))
-        time.sleep(profile.fsync_s)
+        health = set()
+        until = time.monotonic() + profile.fsync_s
+        while time.monotonic() < until:
+            time.sleep(0.5)
+            code, body = rig.live("/healthz")
+            if code == 503:
+                health.add(f"/healthz 503 {body.get('status')}")
         injection.stop()
         injected = injection.injected()
         exited = rig.agent.exited()
@@ -313,7 +328,8 @@ def fsync_failure(root, binary, profile, rng):
             rig.agent.start()  # what systemd's Restart= does
         reported = problem_lines(rig.agent.log())
         result.injected = f"{injected} fsync/fdatasync calls failed with EIO over {profile.fsync_s} s"
-        result.notes.append(f"agent {outcome}; {len(reported)} log lines report it; first: {reported[:2]}")
+        result.notes.append(f"agent {outcome}; {len(reported)} warning/error log lines; first: {reported[:1]}")
+        result.notes.append(f"status endpoint during the failure: {sorted(health) or 'shows nothing'}")
         rig.wait_sims(seconds + 120)
         rig.settle()
         clear = bool(reported) and injected > 0

@@ -11,7 +11,7 @@ import Testing
 /// failing (strace) — each end state judged by the independent checker `Scripts/chaos.d/check.py`.
 ///
 /// It needs root (network namespaces, mounts, `strace -p`), as CI and the development box have; elsewhere
-/// it is skipped. The full suite: `Scripts/chaos --full` (release build, about an hour).
+/// it is skipped. The full suite: `Scripts/chaos --full` (release build, about 25 minutes).
 @Suite(.serialized) struct ChaosShortTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().path
