@@ -192,7 +192,7 @@ extension StreamLane {
             return .halt
         }
         do {
-            try context.journal.deadLetter(stream: stream, seq: event.seq, reason: reason, tombstone: tombstone)
+            try placeTombstone(tombstone, for: event, reason: reason)
         } catch .alreadyDeadLettered {
             return nil  // an earlier attempt did it; the tombstone is in place
         } catch {
@@ -207,6 +207,21 @@ extension StreamLane {
                 level: .warning, stream: stream,
                 message: "dead-lettered seq \(event.seq) (id \(event.id)): \(reason); a tombstone takes its place"))
         return nil
+    }
+
+    /// Dead-letters `event` with `tombstone` at its seq. When the plain tombstone id is taken (this
+    /// event was dead-lettered before, retried by an operator, and refused again), a seq-qualified
+    /// tombstone takes this seq instead: ids are unique in the journal.
+    private func placeTombstone(_ tombstone: JournalRecord, for event: StoredEvent, reason: String)
+        throws(JournalError)
+    {
+        do {
+            try context.journal.deadLetter(stream: stream, seq: event.seq, reason: reason, tombstone: tombstone)
+        } catch .invalidRecord(_, let why) where why.contains(tombstone.id) {
+            guard let qualified = try? Tombstone.record(for: event, stream: stream, reason: reason, qualified: true)
+            else { throw .invalidRecord(index: 0, reason: why) }
+            try context.journal.deadLetter(stream: stream, seq: event.seq, reason: reason, tombstone: qualified)
+        }
     }
 
     private func acknowledge(through seq: Int64) {

@@ -83,10 +83,14 @@ import Testing
                 let status = try pair.waitForInventory("c journaled, nothing more acknowledged") {
                     $0.lastSeq == 130 && $0.ackedThrough == 100 && $0.pending == 30
                 }
-                if let streams = status["streams"]?.arrayValue, let row = streams.first,
-                    row["state"]?.isNull == false
-                {
-                    #expect(row["state"]?.stringValue == "conflict", "\(row)")
+                _ = status
+                // The agent writes its state record within a second of a change: wait for it.
+                var latest = JSONValue.null
+                try waitUntil("status shows the inventory stream in conflict", timeout: .seconds(15),
+                    poll: .milliseconds(100), detail: { "status: \(latest)" }) {
+                    latest = try pair.rig.agentStatus()
+                    let row = latest["streams"]?.arrayValue?.first { $0["stream"]?.stringValue == "inventory" }
+                    return row?["state"]?.stringValue == "conflict"
                 }
                 let hubLine = try pair.hub.waitForLog(timeout: .seconds(5)) { $0.contains("level=error") }
                 #expect(

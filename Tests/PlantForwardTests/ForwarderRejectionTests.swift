@@ -38,6 +38,31 @@ import Testing
         #expect(log.count(containing: "dead-lettered seq 17 (id production/17): data.poison is not allowed") == 1)
     }
 
+    /// An operator retries a dead letter, the hub refuses it again: a second, seq-qualified
+    /// tombstone takes the new seq (the plain tombstone id is taken) and the stream goes on.
+    @Test func aRetriedDeadLetterRefusedAgainGetsItsOwnTombstone() throws {
+        let journal = try TestJournal()
+        defer { journal.close() }
+        let hub = try TestHub()
+        defer { hub.stop() }
+        try journal.append("production", 1...20, poison: [17])
+        let forwarder = try Forwarder(journal: journal.journal, settings: testSettings(hub.url))
+        try forwarder.start()
+        defer { forwarder.stop(deadline: .now + .seconds(2)) }
+        try #require(hub.waitForStored("production", count: 20))
+
+        let retried = try journal.journal.retryDeadLetter(id: "production/17", requestedBy: "test")
+        #expect(retried.newSeq == 21)
+        forwarder.wake(stream: "production", journaledThrough: 21)
+        try #require(hub.waitForStored("production", count: 21))
+        #expect(hub.stored("production")[20] == TestHub.Stored(seq: 21, id: "dead/production/17@seq-21", type: "dead_lettered"))
+        try journal.append("production", 22...25)
+        forwarder.wake(stream: "production", journaledThrough: 25)
+        try #require(hub.waitForStored("production", count: 25))
+        #expect(hub.stored("production").map(\.seq) == Array(1...25))
+        #expect(try eventually { try journal.acknowledgedSeq("production") == 25 })
+    }
+
     @Test func tooLargeHalvesTheBatchAndDeadLettersASingleOversizedEvent() throws {
         let journal = try TestJournal()
         defer { journal.close() }
