@@ -24,13 +24,14 @@ struct HubReadAPITests {
         #expect(try fixture.post(batch).status == 200)
         fixture.clock.set(HubFixture.start + 30_000)
         let after = try fixture.get("/v1/plants")
-        // production: 10 pending, oldest 120 s old when reported 30 s ago → lag 150 s.
+        // production: 10 pending when the agent sent this batch of 3 → 7 still behind, the oldest
+        // 120 s old when reported 30 s ago → lag 150 s.
         #expect(
             after.bodyText == """
                 {"now":"2026-11-22T14:17:10.000Z","plants":[{"last_seen":"2026-11-22T14:16:40.000Z","plant":"P100",\
                 "streams":[{"acked_through":0,"backlog":{"oldest_age_s":0,"pending":0,"reported_at":"2026-11-22T14:16:40.000Z"},\
                 "epoch":null,"feed_through":0,"lag_s":0,"last_batch_at":null,"last_occurred_at":null,"stream":"inventory"},\
-                {"acked_through":3,"backlog":{"oldest_age_s":120,"pending":10,"reported_at":"2026-11-22T14:16:40.000Z"},\
+                {"acked_through":3,"backlog":{"oldest_age_s":120,"pending":7,"reported_at":"2026-11-22T14:16:40.000Z"},\
                 "epoch":"4f1c0000000000000000000000000001","feed_through":3,"lag_s":150,\
                 "last_batch_at":"2026-11-22T14:16:40.000Z","last_occurred_at":"2026-11-22T14:03:00.000Z",\
                 "stream":"production"}]},{"last_seen":null,"plant":"P200","streams":[]}]}
@@ -44,6 +45,17 @@ struct HubReadAPITests {
 
                 """)
         #expect(try fixture.get("/v1/plants", token: nil).status == 401)
+
+        // A batch that carries the whole backlog leaves the stream caught up: nothing pending, no lag.
+        var last = WireBatch(firstSeq: 4, events: Events.downtimes(4...5))
+        last.backlog = ["production": StreamBacklog(pending: 2, oldestAgeSeconds: 5)]
+        #expect(try fixture.post(last).status == 200)
+        fixture.clock.set(HubFixture.start + 90_000)
+        let caughtUp = try fixture.get("/v1/plants").bodyText
+        #expect(
+            caughtUp.contains(
+                #""backlog":{"oldest_age_s":5,"pending":0,"reported_at":"2026-11-22T14:17:10.000Z"},"#
+                    + #""epoch":"4f1c0000000000000000000000000001","feed_through":5,"lag_s":0,"#), "\(caughtUp)")
     }
 
     @Test func eventsFeedIsOrderedWithAStableCursor() throws {

@@ -12,7 +12,7 @@ extension HubStore {
     func apply(_ checked: CheckedBatch, now: Int64) throws -> BatchOutcome {
         let batch = checked.batch
         let s = statements
-        let plantKey = try recordContact(batch, now: now)
+        let plantKey = try recordContact(batch, now: now, storing: true)
         let stream = try streamRow(plantKey: plantKey, name: batch.stream)
         let (epochKey, ackedThrough) = try epochRow(streamKey: stream.key, epoch: batch.epoch, now: now)
         if batch.firstSeq > ackedThrough + 1 {
@@ -145,8 +145,11 @@ extension HubStore {
 
     /// Notes that the plant was heard from and what it reported about its backlog. Kept even
     /// when the batch itself is refused (it is still contact). Returns the plant's key.
+    ///
+    /// The agent reports its backlog as it was when it sent the batch, so its own stream's figure
+    /// counts the batch's events too; once the batch is `storing`, they are no longer behind.
     @discardableResult
-    func recordContact(_ batch: IncomingBatch, now: Int64) throws -> Int64 {
+    func recordContact(_ batch: IncomingBatch, now: Int64, storing: Bool = false) throws -> Int64 {
         let s = statements
         let existing = try s.selectPlant.once { st -> Int64? in
             st.bind(batch.plant, at: 1)
@@ -172,7 +175,8 @@ extension HubStore {
             let stream = try streamRow(plantKey: plantKey, name: report.stream)
             try s.updateBacklog.once { st in
                 st.bind(stream.key, at: 1)
-                st.bind(report.pending, at: 2)
+                let delivered = storing && report.stream == batch.stream ? Int64(batch.events.count) : 0
+                st.bind(max(0, report.pending - delivered), at: 2)
                 st.bind(report.oldestAgeSeconds, at: 3)
                 st.bind(now, at: 4)
                 try st.execute()
