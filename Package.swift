@@ -33,7 +33,11 @@ let package = Package(
 
         .executableTarget(name: "plantsync", dependencies: ["PlantAgent", "PlantHub", "PlantConfig", "PlantJournal"]),
         // Child processes for crash tests and benchmarks (kill -9 targets); not shipped in the .deb.
-        .executableTarget(name: "plantsync-testkit", dependencies: ["PlantModel", "PlantJournal", "CSQLite"]),
+        .executableTarget(
+            name: "plantsync-testkit",
+            dependencies: [
+                "PlantModel", "PlantJournal", "CSQLite", "PlantConfig", "PlantNet", "PlantCapture", "PlantAggregate",
+            ]),
 
         .testTarget(name: "PlantModelTests", dependencies: ["PlantModel"]),
         .testTarget(name: "PlantConfigTests", dependencies: ["PlantConfig"]),

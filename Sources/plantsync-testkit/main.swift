@@ -16,7 +16,11 @@ let subcommands: [Subcommand] = [
     benchDropLatency,
     benchPost,
     httpSink,
-] + pipelineBenches  // bench-aggregate, bench-capture-*: PipelineBenches.swift
+    benchAggregate,
+    benchCaptureKepware,
+    benchCaptureCSV,
+    benchCaptureScans,
+]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard let name = arguments.first, let command = subcommands.first(where: { $0.name == name }) else {
