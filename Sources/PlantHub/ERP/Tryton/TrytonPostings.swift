@@ -88,7 +88,7 @@ struct TrytonPostings {
 
     /// inventory_movement: one stock move (receipt: supplier location → mapped location; issue: mapped
     /// location → the warehouse's production location; transfer: mapped → mapped; adjustment: from or to
-    /// lost and found), done when `doMoves`. `production_receipt` (posted by the confirmations) and
+    /// lost and found), done when `doMoves` and it comes from outside storage (receipts, write-ups). `production_receipt` (posted by the confirmations) and
     /// `cycle_count` (a Tryton inventory's job) are accepted without a posting.
     /// Returns false when the movement is accepted without a posting.
     @discardableResult
@@ -109,18 +109,25 @@ struct TrytonPostings {
             let product = try master.mappedProduct(item: movement.item, gtin: movement.gtin, company: company)
             let unit = try master.mappedUnit(eventUnit, company: company)
             let (from, to) = try locations(of: movement, mapping: mapping)
-            let currency = try master.currency(company: company)
-            let values: JSONValue = [
+            var values: JSONObject = [
                 "product": .integer(product.id), "unit": .integer(unit), "quantity": TrytonRPC.float(quantity),
                 "from_location": .integer(from), "to_location": .integer(to), "company": .integer(Int64(company)),
-                "unit_price": Self.zeroPrice, "currency": .integer(currency), "plantsync_event": .string(eventID),
-                "effective_date": TrytonRPC.date(occurredAt.date),
+                "plantsync_event": .string(eventID), "effective_date": TrytonRPC.date(occurredAt.date),
             ]
-            let created = try client.model("stock.move", "create", [[values]], context: context)
+            // Tryton wants a price (and currency) exactly on moves from a supplier, and refuses a currency
+            // on internal moves ("not valid according to its domain").
+            if movement.kind == .receipt {
+                values["unit_price"] = Self.zeroPrice
+                values["currency"] = .integer(try master.currency(company: company))
+            }
+            let created = try client.model("stock.move", "create", [[.object(values)]], context: context)
             move = created.arrayValue?.first?.numberValue?.int64Value
             state = "draft"
         }
-        if options.doMoves, state != "done", let move {
+        // Tryton 8.2 books a move out of storage only once assigned, and `assign`/`assign_try` of
+        // stock.move are not callable over RPC (403): such moves stay drafts for Tryton's assignment.
+        let fromOutside = movement.kind == .receipt || (movement.kind == .adjustment && movement.toLocation != nil)
+        if options.doMoves, fromOutside, state != "done", let move {
             _ = try client.model("stock.move", "do", [[.integer(move)]], context: context)
         }
         return true

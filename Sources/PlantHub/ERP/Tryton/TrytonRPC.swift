@@ -46,7 +46,7 @@ enum TrytonRPC {
     static func float(_ value: DecimalNumber) -> JSONValue { .decimal(value) }
 
     /// A number Tryton sent (a Python float such as `100.0` or a `Decimal` object) as an exact decimal;
-    /// nil for anything else (exponents included: quantities never need them).
+    /// nil for anything else.
     static func decimalValue(_ value: JSONValue) -> DecimalNumber? {
         var text: String
         switch value {
