@@ -55,6 +55,27 @@ struct FileDropIngestionTests {
         }
     }
 
+    /// While the journal refuses a file (disk full), files dropped after it wait: none overtakes it.
+    @Test func laterFilesWaitBehindAFileTheJournalRefused() throws {
+        try withFolder { folder in
+            let sink = DropRecordingSink()
+            let drop = DropFolder(input: "erp", configuration: Self.configuration(folder), sink: sink)
+            try folder.write("a.csv", Self.header + Self.rows(2))
+            try folder.write("b.csv", Self.header + Self.rows(2, first: 3))
+            sink.crash(atCall: 1)
+            #expect(drop.process(movedIn: ["a.csv", "b.csv"], now: 1).isEmpty)
+            #expect(sink.events.isEmpty)
+            #expect(sink.journalCalls == 1)  // b.csv was not tried
+            sink.crash(atCall: nil)
+            let reports = drop.process(movedIn: ["a.csv", "b.csv"], now: 2)
+            #expect(reports.map(\.name) == ["a.csv", "b.csv"])
+            #expect(sink.events.compactMap { event -> String? in
+                if case .inventoryMovement(let movement) = event.payload { return movement.item }
+                return nil
+            } == ["M-1", "M-2", "M-3", "M-4"])
+        }
+    }
+
     @Test func doneMarkerCompletesAFileAndIsRemoved() throws {
         try withFolder { folder in
             let sink = DropRecordingSink()

@@ -84,11 +84,14 @@ public final class DropFolder {
             } catch is FileIngestion.Stopped {
                 break
             } catch {
-                let message = "\(name): \(error); the file stays and is tried again"
+                // Later files wait behind this one: they go to the same stream, and a file must not
+                // overtake one dropped before it (a correction ahead of what it corrects).
+                let message = "\(name): \(error); the file stays and is tried again, later files wait behind it"
                 if failures[name] != message {
                     failures[name] = message
                     recordError(message, level: .error)
                 }
+                break
             }
         }
         return reports
