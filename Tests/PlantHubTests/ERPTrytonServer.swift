@@ -44,7 +44,7 @@ final class TrytonServer {
             guard try run(venv + "/bin/trytond-admin", ["-c", prepared + "/trytond.conf", "-d", "plantsync",
                 "-u", "plantsync", "--activate-dependencies"]) == 0
             else { throw TrytonServerError("activating the plantsync module failed") }
-            FileManager.default.createFile(atPath: prepared + "/ready", contents: Data())
+            _ = FileManager.default.createFile(atPath: prepared + "/ready", contents: Data())
         }
         return try TrytonServer(venv: venv, prepared: prepared)
     }
@@ -61,7 +61,7 @@ final class TrytonServer {
         process.executableURL = URL(fileURLWithPath: venv + "/bin/trytond")
         process.arguments = ["-c", directory.path + "/trytond.conf", "-d", "plantsync"]
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-        FileManager.default.createFile(atPath: directory.path + "/trytond.log", contents: nil)
+        _ = FileManager.default.createFile(atPath: directory.path + "/trytond.log", contents: nil)
         process.standardError = FileHandle(forWritingAtPath: directory.path + "/trytond.log")
         try process.run()
     }
