@@ -18,7 +18,8 @@ public struct InputType: Sendable {
     public let name: String
     public let decode: InputSettingsDecoder
     /// Makes the adapter from the input's name, the settings `decode` returned, and the agent's context.
-    public let make: @Sendable (_ name: String, _ settings: any Sendable, _ context: InputContext) -> (any InputAdapter)?
+    public let make:
+        @Sendable (_ name: String, _ settings: any Sendable, _ context: InputContext) -> (any InputAdapter)?
 
     /// An input type whose adapters need the agent's context (plant id, current orders).
     public init<Settings: Sendable>(

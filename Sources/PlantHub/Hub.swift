@@ -46,7 +46,9 @@ public final class Hub: Sendable {
             outbox = try ERPOutbox(
                 storePath: storePath, connectors: configuration.erp.connectors,
                 factories: Dictionary(
-                    configuration.erp.connectors.map { ($0.name, ERPConnectors.factory(for: $0, clock: options.clock)) },
+                    configuration.erp.connectors.map {
+                        ($0.name, ERPConnectors.factory(for: $0, clock: options.clock))
+                    },
                     uniquingKeysWith: { first, _ in first }),
                 clock: options.clock, log: options.log)
         } catch {
@@ -63,7 +65,8 @@ public final class Hub: Sendable {
                 defaultFeedLimit: options.defaultFeedLimit, maxFeedLimit: options.maxFeedLimit, clock: options.clock),
             consumers: ConsumerEndpoints(
                 readerTokens: readerTokens,
-                consumers: Dictionary(configuration.consumers.map { ($0.name, $0.reader) }, uniquingKeysWith: { a, _ in a }),
+                consumers: Dictionary(
+                    configuration.consumers.map { ($0.name, $0.reader) }, uniquingKeysWith: { a, _ in a }),
                 cursors: consumerCursors, clock: options.clock),
             erpStatus: ERPStatusView(
                 cursors: consumerCursors, connectors: configuration.erp.connectors.map(\.name),

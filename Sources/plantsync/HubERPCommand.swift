@@ -9,16 +9,17 @@ import PlantModel
 enum HubERPCommand {
     static let usage = "hub erp-errors [list [--json] | retry|skip CONNECTOR PLANT STREAM [--by NAME] [--reason TEXT]]"
 
-    static let details = "\n" + """
-        hub erp-errors [list] [--json] [--config FILE]
-            Postings parked because the ERP refused them for good: connector, plant/stream, feed position,
-            event id and type, when, and the ERP's own message; then the latest operator decisions.
-        hub erp-errors retry CONNECTOR PLANT STREAM [--by NAME] [--reason TEXT]
-            Post the parked event again (after fixing master data in the ERP). The stream resumes there.
-        hub erp-errors skip CONNECTOR PLANT STREAM --reason TEXT [--by NAME]
-            Give up on the parked event for this connector and resume with the next one.
-            Both record who (--by, default your user name), why and when.
-        """
+    static let details =
+        "\n" + """
+            hub erp-errors [list] [--json] [--config FILE]
+                Postings parked because the ERP refused them for good: connector, plant/stream, feed position,
+                event id and type, when, and the ERP's own message; then the latest operator decisions.
+            hub erp-errors retry CONNECTOR PLANT STREAM [--by NAME] [--reason TEXT]
+                Post the parked event again (after fixing master data in the ERP). The stream resumes there.
+            hub erp-errors skip CONNECTOR PLANT STREAM --reason TEXT [--by NAME]
+                Give up on the parked event for this connector and resume with the next one.
+                Both record who (--by, default your user name), why and when.
+            """
 
     static func run(_ arguments: [String], options: ParsedOptions, configPath: String) -> Int32 {
         let action = arguments.first ?? "list"

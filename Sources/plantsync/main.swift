@@ -59,7 +59,9 @@ func main(_ arguments: [String]) -> Int32 {
     if name == "--version" { return main(["version"]) }
     guard let command = commands.first(where: { $0.name == name }) else {
         var message = "plantsync: unknown command '\(name)'"
-        if let near = CommandLineOptions.nearest(name, in: commands.map(\.name)) { message += " (did you mean '\(near)'?)" }
+        if let near = CommandLineOptions.nearest(name, in: commands.map(\.name)) {
+            message += " (did you mean '\(near)'?)"
+        }
         writeError(message + "\nRun 'plantsync help' for the list of commands.")
         return ExitCode.usage
     }

@@ -57,8 +57,16 @@ struct CommandLineTests {
             #expect(lines.count == 5, "stderr was: \(run.stderr)")
             #expect(lines.first == "\(path):2:1: hub: missing required key \"token_file\"")
             #expect(lines.contains { $0.hasPrefix("\(path):3:8: hub.url: plain http:// is refused") })
-            #expect(lines.contains { $0.hasPrefix("\(path):4:3: hub.tokn_file: unknown key \"tokn_file\"; did you mean \"token_file\"?") })
-            #expect(lines.contains { $0.hasPrefix("\(path):7:11: inputs[0].type: unknown input type \"telemtry_tcp\"; did you mean \"telemetry_tcp\"?") })
+            #expect(
+                lines.contains {
+                    $0.hasPrefix("\(path):4:3: hub.tokn_file: unknown key \"tokn_file\"; did you mean \"token_file\"?")
+                })
+            #expect(
+                lines.contains {
+                    $0.hasPrefix(
+                        "\(path):7:11: inputs[0].type: unknown input type \"telemtry_tcp\"; did you mean \"telemetry_tcp\"?"
+                    )
+                })
             #expect(lines.last == "\(path): 4 problems found")
         }
     }
@@ -96,12 +104,16 @@ struct CommandLineTests {
     @Test func statusWhileAnotherProcessWrites() throws {
         try withTemporaryDirectory { directory in
             let journal = directory + "/journal.sqlite"
-            try ChildProcess.run(try Binaries.path("plantsync-testkit"), ["journal-append-loop", "--db", journal, "--streams", "3"]) { writer in
+            try ChildProcess.run(
+                try Binaries.path("plantsync-testkit"), ["journal-append-loop", "--db", journal, "--streams", "3"]
+            ) { writer in
                 // Wait until the writer has made real progress in every stream.
                 var seen: Set<String> = []
                 _ = try writer.waitForLine(timeout: .seconds(60)) { line in
                     let parts = line.split(separator: " ")
-                    if parts.count >= 3, parts[0] == "ok", let seq = Int(parts[2]), seq >= 50 { seen.insert(String(parts[1])) }
+                    if parts.count >= 3, parts[0] == "ok", let seq = Int(parts[2]), seq >= 50 {
+                        seen.insert(String(parts[1]))
+                    }
                     return seen.count == 3
                 }
                 for _ in 0..<3 {

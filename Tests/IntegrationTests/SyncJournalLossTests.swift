@@ -86,8 +86,10 @@ import Testing
                 _ = status
                 // The agent writes its state record within a second of a change: wait for it.
                 var latest = JSONValue.null
-                try waitUntil("status shows the inventory stream in conflict", timeout: .seconds(15),
-                    poll: .milliseconds(100), detail: { "status: \(latest)" }) {
+                try waitUntil(
+                    "status shows the inventory stream in conflict", timeout: .seconds(15),
+                    poll: .milliseconds(100), detail: { "status: \(latest)" }
+                ) {
                     latest = try pair.rig.agentStatus()
                     let row = latest["streams"]?.arrayValue?.first { $0["stream"]?.stringValue == "inventory" }
                     return row?["state"]?.stringValue == "conflict"

@@ -1,5 +1,6 @@
-@testable import PlantCapture
 import Testing
+
+@testable import PlantCapture
 
 @Suite("GS1 Application Identifier table")
 struct GS1ApplicationIdentifierTableTests {

@@ -71,8 +71,9 @@ struct ScanFramingTests {
         let out = framesEverySplit(.init(terminator: .crlf), bytes("AB\rC\r\nOK\r\n"))
         let rejected = RejectedScan(reason: .controlCharacter(byte: 0x0D, position: 3), raw: bytes("AB\rC"))
         #expect(out == [.rejected(rejected), scan("OK")])
-        #expect(rejected.message
-            == "scan holds control byte 0x0D at byte 3: the scanner's terminator differs from the configured one")
+        #expect(
+            rejected.message
+                == "scan holds control byte 0x0D at byte 3: the scanner's terminator differs from the configured one")
     }
 
     @Test func anyTerminatorMixesCRLFAndCountsCRLFOnce() {
@@ -82,14 +83,25 @@ struct ScanFramingTests {
 
     @Test func lfModeWithACRLFScannerRejectsTheCR() {
         let out = framesEverySplit(.init(terminator: .lf), bytes("ABC\r\n"))
-        #expect(out == [.rejected(RejectedScan(reason: .controlCharacter(byte: 0x0D, position: 4),
-                                               raw: bytes("ABC\r")))])
+        #expect(
+            out == [
+                .rejected(
+                    RejectedScan(
+                        reason: .controlCharacter(byte: 0x0D, position: 4),
+                        raw: bytes("ABC\r")))
+            ])
     }
 
     @Test func crModeWithACRLFScannerRejectsTheLF() {
         let out = framesEverySplit(.init(terminator: .cr), bytes("A\r\nB\r"))
-        #expect(out == [scan("A"), .rejected(RejectedScan(reason: .controlCharacter(byte: 0x0A, position: 1),
-                                                          raw: bytes("\nB")))])
+        #expect(
+            out == [
+                scan("A"),
+                .rejected(
+                    RejectedScan(
+                        reason: .controlCharacter(byte: 0x0A, position: 1),
+                        raw: bytes("\nB"))),
+            ])
     }
 
     @Test func blankLinesAreNotScans() {
@@ -98,8 +110,10 @@ struct ScanFramingTests {
 
     @Test func prefixAndSuffixAreStrippedWhenPresent() {
         let configuration = ScanFramingConfiguration(terminator: .cr, prefix: [0x02], suffix: [0x03])
-        let out = framesEverySplit(configuration, [0x02] + bytes("ABC") + [0x03, 0x0D] + bytes("DEF\r")
-            + [0x02, 0x03, 0x0D] + [0x02] + bytes("G\r"))
+        let out = framesEverySplit(
+            configuration,
+            [0x02] + bytes("ABC") + [0x03, 0x0D] + bytes("DEF\r")
+                + [0x02, 0x03, 0x0D] + [0x02] + bytes("G\r"))
         #expect(out == [scan("ABC"), scan("DEF"), scan("G")])
     }
 
@@ -118,14 +132,16 @@ struct ScanFramingTests {
         let out = framesEverySplit(.init(terminator: .cr), raw + [0x0D] + bytes("OK\r"))
         #expect(out == [.rejected(RejectedScan(reason: .invalidUTF8(position: 2), raw: raw)), scan("OK")])
         guard case .rejected(let rejected) = out.first else { return }
-        #expect(rejected.message == "scan is not valid UTF-8 at byte 2 (0xFF): binary noise or a scanner code page "
-            + "other than UTF-8/ASCII")
+        #expect(
+            rejected.message == "scan is not valid UTF-8 at byte 2 (0xFF): binary noise or a scanner code page "
+                + "other than UTF-8/ASCII")
     }
 
     @Test func truncatedUTF8AtTheEndIsRejected() {
         let raw: [UInt8] = [0x41, 0xC3]
-        #expect(framesEverySplit(.init(terminator: .lf), raw + [0x0A])
-            == [.rejected(RejectedScan(reason: .invalidUTF8(position: 2), raw: raw))])
+        #expect(
+            framesEverySplit(.init(terminator: .lf), raw + [0x0A])
+                == [.rejected(RejectedScan(reason: .invalidUTF8(position: 2), raw: raw))])
     }
 
     @Test func nulNoiseIsRejected() {
@@ -144,8 +160,9 @@ struct ScanFramingTests {
         let out = framesEverySplit(.init(terminator: .cr, maxLength: 8), bytes("0123456789ABCDEF\rOK\r"))
         #expect(out == [.rejected(RejectedScan(reason: .tooLong(limit: 8), raw: bytes("01234567"))), scan("OK")])
         guard case .rejected(let rejected) = out.first else { return }
-        #expect(rejected.message == "scan longer than 8 bytes without a terminator: discarded up to the next "
-            + "terminator (check the scanner's terminator setting)")
+        #expect(
+            rejected.message == "scan longer than 8 bytes without a terminator: discarded up to the next "
+                + "terminator (check the scanner's terminator setting)")
     }
 
     @Test func overlongFrameKeepsOnlyItsFirst64Bytes() {
@@ -228,15 +245,18 @@ struct ScanFramingTests {
     }
 
     @Test func configurationProblemsAreAllReported() {
-        let configuration = ScanFramingConfiguration(terminator: .cr, prefix: [0x0D], suffix: [0x0A, 0x41],
-                                                     maxLength: 3)
-        #expect(configuration.problems() == [
-            "prefix: must not contain CR or LF, which end a scan",
-            "suffix: must not contain CR or LF, which end a scan",
-            "prefix and suffix: together 3 bytes, expected fewer than the max length 3",
-        ])
-        #expect(ScanFramingConfiguration(maxLength: 0).problems().first
-            == "max length: expected 1 to 16777216 bytes, found 0")
+        let configuration = ScanFramingConfiguration(
+            terminator: .cr, prefix: [0x0D], suffix: [0x0A, 0x41],
+            maxLength: 3)
+        #expect(
+            configuration.problems() == [
+                "prefix: must not contain CR or LF, which end a scan",
+                "suffix: must not contain CR or LF, which end a scan",
+                "prefix and suffix: together 3 bytes, expected fewer than the max length 3",
+            ])
+        #expect(
+            ScanFramingConfiguration(maxLength: 0).problems().first
+                == "max length: expected 1 to 16777216 bytes, found 0")
         #expect(ScanFramingConfiguration().problems().isEmpty)
     }
 }

@@ -346,7 +346,8 @@ struct ScannerConfigurationTests {
             files: ScannerConfigFiles()
         ).get()
         #expect(configuration.inputs.map(\.type) == ["scanner_serial", "scanner_tcp"])
-        let adapter = try #require(InputRegistry.adapter(for: configuration.inputs[1], context: InputContext(plant: "P100")))
+        let adapter = try #require(
+            InputRegistry.adapter(for: configuration.inputs[1], context: InputContext(plant: "P100")))
         #expect(adapter.name == "line3-issue")
         #expect(adapter.type == "scanner_tcp")
         #expect(adapter.health.connection == .stopped)

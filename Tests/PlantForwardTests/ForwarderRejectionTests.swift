@@ -55,7 +55,9 @@ import Testing
         #expect(retried.newSeq == 21)
         forwarder.wake(stream: "production", journaledThrough: 21)
         try #require(hub.waitForStored("production", count: 21))
-        #expect(hub.stored("production")[20] == TestHub.Stored(seq: 21, id: "dead/production/17@seq-21", type: "dead_lettered"))
+        #expect(
+            hub.stored("production")[20]
+                == TestHub.Stored(seq: 21, id: "dead/production/17@seq-21", type: "dead_lettered"))
         try journal.append("production", 22...25)
         forwarder.wake(stream: "production", journaledThrough: 25)
         try #require(hub.waitForStored("production", count: 25))

@@ -32,9 +32,12 @@ import Testing
                 == #"{"consumers":[{"lag":2,"name":"sap-bridge","positions":[{"acked_at":"2026-11-22T14:16:40.000Z","consumer":"sap-bridge","feed_through":5,"lag":2,"plant":"P100","position":3,"stream":"production"}],"reader":"middleware"}],"now":"2026-11-22T14:16:40.000Z"}"#
                 + "\n")
         let page = try fixture.request("GET", "/", token: nil).bodyText
-        #expect(page.contains("<td>sap-bridge</td><td>P100</td><td>production</td><td class=n>3</td><td class=n>2</td>"))
+        #expect(
+            page.contains("<td>sap-bridge</td><td>P100</td><td>production</td><td class=n>3</td><td class=n>2</td>"))
         let metrics = try fixture.request("GET", "/metrics", token: nil).bodyText
-        #expect(metrics.contains(#"plantsync_hub_consumer_lag_events{consumer="sap-bridge",plant="P100",stream="production"} 2"#))
+        #expect(
+            metrics.contains(
+                #"plantsync_hub_consumer_lag_events{consumer="sap-bridge",plant="P100",stream="production"} 2"#))
     }
 
     @Test func refusals() throws {

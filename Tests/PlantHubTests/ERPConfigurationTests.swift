@@ -80,7 +80,9 @@ private func errors(_ tail: String) -> String {
         guard case .webhook(let webhook) = hook.kind else { Issue.record("not a webhook"); return }
         #expect(webhook.batchEvents == 50)
         #expect(webhook.secret.value == "whsec-1")
-        guard case .tryton(let tryton) = configuration.erp.connectors[1].kind else { Issue.record("not tryton"); return }
+        guard case .tryton(let tryton) = configuration.erp.connectors[1].kind else {
+            Issue.record("not tryton"); return
+        }
         #expect(tryton.plants == [TrytonSettings.PlantMapping(plant: "P100", company: 1, warehouse: "WH")])
         #expect(tryton.products == ["MAT-100": "FG-100", "04012345678901": "RM-200"])
         #expect(tryton.units == ["PCE": "u"])

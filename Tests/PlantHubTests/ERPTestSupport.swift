@@ -97,7 +97,8 @@ enum ERPEvents {
         let payload = Downtime(
             plant: plant, line: line, reason: "blocked", start: start, end: start.adding(milliseconds: 30_000))
         let event = try! Event(
-            id: EventID.downtime(plant: plant, line: line, start: start), occurredAt: start, payload: .downtime(payload))
+            id: EventID.downtime(plant: plant, line: line, start: start), occurredAt: start, payload: .downtime(payload)
+        )
         return event.canonicalJSON()
     }
 

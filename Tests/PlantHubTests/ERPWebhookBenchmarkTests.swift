@@ -39,7 +39,9 @@ import Testing
         #expect(waitUntil(timeout: .seconds(60)) { receiver.state.withLock { $0.seen.count } == total })
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        print("webhook benchmark: batch_events \(batchEvents): \(total) events in \(String(format: "%.2f", seconds)) s = \(Int(Double(total) / seconds)) events/s, \(receiver.state.withLock { $0.requests }) requests")
+        print(
+            "webhook benchmark: batch_events \(batchEvents): \(total) events in \(String(format: "%.2f", seconds)) s = \(Int(Double(total) / seconds)) events/s, \(receiver.state.withLock { $0.requests }) requests"
+        )
         for plant in ["P100", "P200"] {
             #expect(receiver.accepted(plant, "production").count == perStream)
         }

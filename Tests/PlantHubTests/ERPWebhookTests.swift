@@ -24,21 +24,27 @@ import Testing
         try fixture.send(
             WireBatch(
                 plant: "P100", stream: "quality", firstSeq: 1,
-                events: [ERPEvents.downtime("P100", 100), ERPEvents.downtime("P100", 101), ERPEvents.downtime("P100", 102)]))
+                events: [
+                    ERPEvents.downtime("P100", 100), ERPEvents.downtime("P100", 101), ERPEvents.downtime("P100", 102),
+                ]))
         try fixture.send(WireBatch(plant: "P100", firstSeq: 1, events: (1...20).map { ERPEvents.downtime("P100", $0) }))
         try fixture.send(WireBatch(plant: "P200", firstSeq: 1, events: (1...20).map { ERPEvents.downtime("P200", $0) }))
         #expect(waitUntil { receiver.accepted("P100", "production").count >= 10 })
 
         // The receiver crashes mid-delivery and comes back on the same port.
         receiver.kill()
-        try fixture.send(WireBatch(plant: "P100", firstSeq: 21, events: (21...40).map { ERPEvents.downtime("P100", $0) }))
-        try fixture.send(WireBatch(plant: "P200", firstSeq: 21, events: (21...40).map { ERPEvents.downtime("P200", $0) }))
+        try fixture.send(
+            WireBatch(plant: "P100", firstSeq: 21, events: (21...40).map { ERPEvents.downtime("P100", $0) }))
+        try fixture.send(
+            WireBatch(plant: "P200", firstSeq: 21, events: (21...40).map { ERPEvents.downtime("P200", $0) }))
         #expect(waitUntil { fixture.log.all.contains { $0.contains("erp posting failed, will retry") } })
         try receiver.start()
 
-        #expect(waitUntil(timeout: .seconds(20)) {
-            receiver.accepted("P100", "production").count == 40 && receiver.accepted("P200", "production").count == 40
-        })
+        #expect(
+            waitUntil(timeout: .seconds(20)) {
+                receiver.accepted("P100", "production").count == 40
+                    && receiver.accepted("P200", "production").count == 40
+            })
         #expect(receiver.accepted("P100", "production") == p100)
         #expect(receiver.accepted("P200", "production") == p200)
         #expect(receiver.state.withLock { $0.badSignatures } == [])
@@ -61,10 +67,17 @@ import Testing
             metrics.contains(
                 #"plantsync_hub_erp_parked{connector="erp-hook",plant="P100",stream="quality",event_id="\#(parked.eventID)"} 1"#
             ))
-        #expect(metrics.contains(#"plantsync_hub_erp_delivered_events_total{connector="erp-hook",plant="P200",stream="production"} 40"#))
-        #expect(metrics.contains(#"plantsync_hub_erp_pending_events{connector="erp-hook",plant="P100",stream="quality"} 2"#))
+        #expect(
+            metrics.contains(
+                #"plantsync_hub_erp_delivered_events_total{connector="erp-hook",plant="P200",stream="production"} 40"#))
+        #expect(
+            metrics.contains(#"plantsync_hub_erp_pending_events{connector="erp-hook",plant="P100",stream="quality"} 2"#)
+        )
         let page = try fixture.request("GET", "/", token: nil).bodyText
-        #expect(page.contains("parked at 2 (\(parked.eventID)): HTTP 422: {&quot;error&quot;:&quot;unknown material MAT-9 in plant P100&quot;}"))
+        #expect(
+            page.contains(
+                "parked at 2 (\(parked.eventID)): HTTP 422: {&quot;error&quot;:&quot;unknown material MAT-9 in plant P100&quot;}"
+            ))
 
         // retry while the master data is still missing: parked again, same message.
         let requestsBeforeRetry = receiver.state.withLock { $0.requests }

@@ -48,14 +48,22 @@ import Testing
         ("1e5x", #"invalid decimal "1e5x": expected a digit or end of text at offset 3, found 'x'"#),
         ("1\t", #"invalid decimal "1\#t": expected a digit, '.', 'e' or end of text at offset 1, found byte 0x09"#),
         ("0.0000000000000000001", #"invalid decimal "0.0000000000000000001": more than 18 decimal places"#),
-        ("9223372036854775808",
-         #"invalid decimal "9223372036854775808": out of range (at most 19 significant digits, |significand| < 2^63)"#),
-        ("-9223372036854775809",
-         #"invalid decimal "-9223372036854775809": out of range (at most 19 significant digits, |significand| < 2^63)"#),
-        ("1e19",
-         #"invalid decimal "1e19": out of range (at most 19 significant digits, |significand| < 2^63)"#),
-        ("123456789012345678901234",
-         #"invalid decimal "123456789012345678901234": out of range (at most 19 significant digits, |significand| < 2^63)"#),
+        (
+            "9223372036854775808",
+            #"invalid decimal "9223372036854775808": out of range (at most 19 significant digits, |significand| < 2^63)"#
+        ),
+        (
+            "-9223372036854775809",
+            #"invalid decimal "-9223372036854775809": out of range (at most 19 significant digits, |significand| < 2^63)"#
+        ),
+        (
+            "1e19",
+            #"invalid decimal "1e19": out of range (at most 19 significant digits, |significand| < 2^63)"#
+        ),
+        (
+            "123456789012345678901234",
+            #"invalid decimal "123456789012345678901234": out of range (at most 19 significant digits, |significand| < 2^63)"#
+        ),
     ]
 
     @Test(arguments: malformed)
@@ -163,8 +171,10 @@ import Testing
     }
 
     @Test func comparesAcrossScales() throws {
-        let ordered = try ["-9223372036854775808", "-1.5", "-1.25", "0", "0.000000000000000001", "0.1", "1", "1.05",
-                           "922337203685477580.7", "9223372036854775807"].map { try DecimalNumber(parsing: $0) }
+        let ordered = try [
+            "-9223372036854775808", "-1.5", "-1.25", "0", "0.000000000000000001", "0.1", "1", "1.05",
+            "922337203685477580.7", "9223372036854775807",
+        ].map { try DecimalNumber(parsing: $0) }
         for i in ordered.indices {
             for j in ordered.indices {
                 #expect((ordered[i] < ordered[j]) == (i < j), "\(ordered[i]) < \(ordered[j])")
@@ -176,16 +186,19 @@ import Testing
     }
 
     @Test func canonicalShapeCheckAgreesWithDescription() {
-        let texts = ["0", "-0", "00", "0.0", "0.5", "-0.5", "1", "10", "10.50", "10.05", "01.5", "1.", ".5", "1e3", "-",
-                     "", "12.5", "-12.5", "9223372036854775807", "-922337203685477580.8", "1.000000000000000001"]
+        let texts = [
+            "0", "-0", "00", "0.0", "0.5", "-0.5", "1", "10", "10.50", "10.05", "01.5", "1.", ".5", "1e3", "-",
+            "", "12.5", "-12.5", "9223372036854775807", "-922337203685477580.8", "1.000000000000000001",
+        ]
         for text in texts {
             let viaDescription = (try? DecimalNumber(parsing: text))?.description == text
             #expect(DecimalNumber.isCanonical(text) == viaDescription, "\(text)")
         }
         var random = SeededRandom(seed: 42)
         for _ in 0..<500 {
-            let value = try! DecimalNumber(significand: .random(in: .min ... .max, using: &random),
-                                           scale: .random(in: 0...18, using: &random))
+            let value = try! DecimalNumber(
+                significand: .random(in: .min ... .max, using: &random),
+                scale: .random(in: 0...18, using: &random))
             #expect(DecimalNumber.isCanonical(value.description))
         }
     }

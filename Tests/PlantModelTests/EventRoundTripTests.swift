@@ -39,7 +39,8 @@ extension SeededRandom {
     }
 
     mutating func quantity() -> DecimalNumber {
-        try! DecimalNumber(significand: .random(in: 0...10_000_000, using: &self), scale: .random(in: 0...6, using: &self))
+        try! DecimalNumber(
+            significand: .random(in: 0...10_000_000, using: &self), scale: .random(in: 0...6, using: &self))
     }
 
     mutating func timestamp() -> Timestamp {
@@ -53,21 +54,26 @@ extension SeededRandom {
         case 0:
             let start = timestamp()
             var downtime: [String: Int64] = [:]
-            for _ in 0..<Int.random(in: 0...3, using: &self) { downtime[name()] = .random(in: 0...900_000, using: &self) }
-            payload = .productionConfirmation(ProductionConfirmation(
-                plant: name(), line: name(), workCenter: maybe { $0.name() }, order: name(), operation: name(),
-                yield: quantity(), scrap: quantity(), rework: quantity(), unit: pick(["PCE", "KG"]),
-                runtimeMilliseconds: .random(in: 0...900_000, using: &self), downtimeMilliseconds: downtime,
-                windowStart: start, windowEnd: start.adding(milliseconds: .random(in: 1...3_600_000, using: &self)),
-                isFinal: .random(using: &self), counterReset: .random(using: &self),
-                gapBridgedMilliseconds: maybe { .random(in: 0...60_000, using: &$0) },
-                part: maybe { .random(in: 1...3, using: &$0) }))
+            for _ in 0..<Int.random(in: 0...3, using: &self) {
+                downtime[name()] = .random(in: 0...900_000, using: &self)
+            }
+            payload = .productionConfirmation(
+                ProductionConfirmation(
+                    plant: name(), line: name(), workCenter: maybe { $0.name() }, order: name(), operation: name(),
+                    yield: quantity(), scrap: quantity(), rework: quantity(), unit: pick(["PCE", "KG"]),
+                    runtimeMilliseconds: .random(in: 0...900_000, using: &self), downtimeMilliseconds: downtime,
+                    windowStart: start, windowEnd: start.adding(milliseconds: .random(in: 1...3_600_000, using: &self)),
+                    isFinal: .random(using: &self), counterReset: .random(using: &self),
+                    gapBridgedMilliseconds: maybe { .random(in: 0...60_000, using: &$0) },
+                    part: maybe { .random(in: 1...3, using: &$0) }))
         case 1:
             let start = timestamp()
             let length = Int64.random(in: 0...7_200_000, using: &self)
-            payload = .downtime(Downtime(plant: name(), line: name(), reason: name(), start: start,
-                                         end: start.adding(milliseconds: length),
-                                         durationMilliseconds: .random(in: 0...length, using: &self)))
+            payload = .downtime(
+                Downtime(
+                    plant: name(), line: name(), reason: name(), start: start,
+                    end: start.adding(milliseconds: length),
+                    durationMilliseconds: .random(in: 0...length, using: &self)))
         case 2:
             let kind = pick(InventoryMovement.Kind.allCases)
             let from = name()
@@ -89,14 +95,16 @@ extension SeededRandom {
             }
             payload = .inventoryMovement(movement)
         case 3, 4:
-            let hold = QualityHold(plant: name(), lot: name(), sscc: maybe { _ in "340123450000000017" },
-                                   location: maybe { $0.name() }, reason: name() + " " + name())
+            let hold = QualityHold(
+                plant: name(), lot: name(), sscc: maybe { _ in "340123450000000017" },
+                location: maybe { $0.name() }, reason: name() + " " + name())
             payload = Bool.random(using: &self) ? .qualityHold(hold) : .qualityRelease(hold)
         default:
             let original = try! EventID.scan(station: name(), sequence: .random(in: 1...1_000_000, using: &self))
-            payload = .deadLettered(DeadLetterTombstone(
-                originalSeq: .random(in: 1...1_000_000, using: &self), originalID: original,
-                originalType: "inventory_movement", originalStream: "inventory", reason: name()))
+            payload = .deadLettered(
+                DeadLetterTombstone(
+                    originalSeq: .random(in: 1...1_000_000, using: &self), originalID: original,
+                    originalType: "inventory_movement", originalStream: "inventory", reason: name()))
         }
         let id = try! EventID.scan(station: name(), sequence: .random(in: 1...1_000_000_000, using: &self))
         return try! Event(id: id, occurredAt: at, payload: payload)

@@ -6,7 +6,9 @@ import Testing
     func text(_ value: JSONValue) -> String { String(decoding: JSONWriter.encode(value), as: UTF8.self) }
 
     @Test func sortsKeysByUTF8BytesAndOmitsNullMembers() {
-        let value: JSONValue = ["b": 1, "a": .null, "B": true, "aa": [.null, 2], "é": "x", "z": ["y": .null, "x": "1"]]
+        let value: JSONValue = [
+            "b": 1, "a": .null, "B": true, "aa": [.null, 2], "é": "x", "z": ["y": .null, "x": "1"],
+        ]
         #expect(text(value) == #"{"B":true,"aa":[null,2],"b":1,"z":{"x":"1"},"é":"x"}"#)
         var object = JSONObject()
         object["m"] = "1"
@@ -18,13 +20,16 @@ import Testing
     }
 
     @Test func escapesMinimally() {
-        let value: JSONValue = .string("q\" b\\ s/ nl\n cr\r tab\t bs\u{8} ff\u{C} nul\u{0} us\u{1F} del\u{7F} é € 😀 \u{2028}")
-        #expect(text(value) == #""q\" b\\ s/ nl\n cr\r tab\t bs\b ff\f nul\u0000 us\u001f del"# + "\u{7F} é € 😀 \u{2028}\"")
+        let value: JSONValue = .string(
+            "q\" b\\ s/ nl\n cr\r tab\t bs\u{8} ff\u{C} nul\u{0} us\u{1F} del\u{7F} é € 😀 \u{2028}")
+        #expect(
+            text(value) == #""q\" b\\ s/ nl\n cr\r tab\t bs\b ff\f nul\u0000 us\u001f del"# + "\u{7F} é € 😀 \u{2028}\"")
         #expect(text(["k\"ey": 1]) == #"{"k\"ey":1}"#)
     }
 
     @Test func writesNumbersVerbatimAndIntegersExactly() {
-        #expect(text([.number(JSONNumber(uncheckedText: "1.50e+3")), .integer(.min), .integer(0), .integer(.max)])
+        #expect(
+            text([.number(JSONNumber(uncheckedText: "1.50e+3")), .integer(.min), .integer(0), .integer(.max)])
                 == "[1.50e+3,-9223372036854775808,0,9223372036854775807]")
         #expect(text(.decimal(DecimalNumber(integer: -7))) == "-7")
     }
@@ -58,8 +63,10 @@ struct SeededRandom: RandomNumberGenerator {
     }
 
     mutating func string() -> String {
-        let alphabet: [Unicode.Scalar] = ["a", "Z", "0", " ", "\"", "\\", "/", "\n", "\u{0}", "\u{1F}", "\u{7F}", "é",
-                                          "\u{301}", "€", "😀", "\u{FFFF}", "\u{10FFFF}", "_", "-", "."]
+        let alphabet: [Unicode.Scalar] = [
+            "a", "Z", "0", " ", "\"", "\\", "/", "\n", "\u{0}", "\u{1F}", "\u{7F}", "é",
+            "\u{301}", "€", "😀", "\u{FFFF}", "\u{10FFFF}", "_", "-", ".",
+        ]
         let count = Int.random(in: 0...8, using: &self)
         var scalars = String.UnicodeScalarView()
         for _ in 0..<count { scalars.append(alphabet[Int.random(in: 0..<alphabet.count, using: &self)]) }
@@ -70,8 +77,9 @@ struct SeededRandom: RandomNumberGenerator {
         switch Int.random(in: 0..<3, using: &self) {
         case 0: return JSONNumber(Int64.random(in: .min ... .max, using: &self))
         case 1:
-            let decimal = try! DecimalNumber(significand: .random(in: -1_000_000...1_000_000, using: &self),
-                                             scale: .random(in: 0...18, using: &self))
+            let decimal = try! DecimalNumber(
+                significand: .random(in: -1_000_000...1_000_000, using: &self),
+                scale: .random(in: 0...18, using: &self))
             return JSONNumber(decimal)
         default:
             let texts = ["0", "-0", "1e3", "1E-7", "-12.500", "0.0", "6.02e+23"]

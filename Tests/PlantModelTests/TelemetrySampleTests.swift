@@ -18,8 +18,9 @@ import Testing
 
     @Test func sampleKeepsTheOriginalCode() throws {
         let time = try Timestamp(parsing: "2026-11-22T14:00:00.125Z")
-        let sample = TelemetrySample(tag: "L3.Press.GoodCount", value: .number(DecimalNumber(integer: 118_204)),
-                                     statusCode: 0x408F_0000, sourceTime: time)
+        let sample = TelemetrySample(
+            tag: "L3.Press.GoodCount", value: .number(DecimalNumber(integer: 118_204)),
+            statusCode: 0x408F_0000, sourceTime: time)
         #expect(sample.quality == .uncertain)
         #expect(sample.qualityCode == 0x408F_0000)
         #expect(sample.value.numberValue == DecimalNumber(integer: 118_204))

@@ -42,12 +42,16 @@ import Testing
         ("2026-11-22T24:00:00Z", #"expected an hour 00-23 at offset 11, found "24""#),
         ("2026-11-22T14-15:00Z", #"expected ':' after the hour at offset 13, found "-""#),
         ("2026-11-22T14:60:00Z", #"expected minutes 00-59 at offset 14, found "60""#),
-        ("2026-11-22T23:59:60Z",
-         #"expected seconds 00-59 (leap seconds are not accepted) at offset 17, found "60""#),
+        (
+            "2026-11-22T23:59:60Z",
+            #"expected seconds 00-59 (leap seconds are not accepted) at offset 17, found "60""#
+        ),
         ("2026-11-22T14:15:00", #"expected 'Z' or an offset like +01:00 at offset 19, found end of text"#),
         ("2026-11-22T14:15:00.Z", #"expected a fractional digit after '.' at offset 20, found "Z""#),
-        ("2026-11-22T14:15:00.1234567890Z",
-         #"expected at most 9 fractional digits, then 'Z' or an offset at offset 29, found "0""#),
+        (
+            "2026-11-22T14:15:00.1234567890Z",
+            #"expected at most 9 fractional digits, then 'Z' or an offset at offset 29, found "0""#
+        ),
         ("2026-11-22T14:15:00+0100", #"expected ':' in the offset at offset 22, found "0""#),
         ("2026-11-22T14:15:00+24:00", #"expected an offset hour 00-23 at offset 20, found "24""#),
         ("2026-11-22T14:15:00+01:60", #"expected offset minutes 00-59 at offset 23, found "60""#),
@@ -95,14 +99,18 @@ import Testing
         let t = try Timestamp(year: 2026, month: 11, day: 22, hour: 14, minute: 7, second: 30, millisecond: 250)
         #expect(t.description == "2026-11-22T14:07:30.250Z")
         #expect(t.flooredToMultiple(ofMilliseconds: 900_000).description == "2026-11-22T14:00:00.000Z")
-        #expect(Timestamp(millisecondsSinceEpoch: -1).flooredToMultiple(ofMilliseconds: 1000).millisecondsSinceEpoch
+        #expect(
+            Timestamp(millisecondsSinceEpoch: -1).flooredToMultiple(ofMilliseconds: 1000).millisecondsSinceEpoch
                 == -1000)
         #expect(t.date == CivilDate(year: 2026, month: 11, day: 22))
         #expect(t.millisecondOfDay == 50_850_250)
         #expect(t.adding(milliseconds: 29_750).description == "2026-11-22T14:08:00.000Z")
         #expect(t.adding(milliseconds: 1000).milliseconds(since: t) == 1000)
-        #expect(throws: TimestampError(text: "year 2026 month 2 day 29 0:0:0.0", offset: nil,
-                                       expected: "a day 1-28", found: "29")) {
+        #expect(
+            throws: TimestampError(
+                text: "year 2026 month 2 day 29 0:0:0.0", offset: nil,
+                expected: "a day 1-28", found: "29")
+        ) {
             try Timestamp(year: 2026, month: 2, day: 29)
         }
         let now = Timestamp.now()

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Termination and reload signals, taken synchronously with `sigwait` on the thread that owns the

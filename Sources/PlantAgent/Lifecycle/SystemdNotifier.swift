@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The sd_notify protocol without libsystemd: datagrams to `$NOTIFY_SOCKET` (`READY=1`,

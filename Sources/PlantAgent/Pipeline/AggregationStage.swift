@@ -183,7 +183,8 @@ final class AggregationStage: @unchecked Sendable {
         guard !events.isEmpty || !checkpointed.isEmpty else { return }
         var checkpoints: [String: [UInt8]] = [:]
         for index in checkpointed {
-            checkpoints[Self.checkpointKey(line: aggregators[index].configuration.line)] = aggregators[index].state.encoded()
+            checkpoints[Self.checkpointKey(line: aggregators[index].configuration.line)] = aggregators[index].state
+                .encoded()
         }
         let records = events.map(JournalRecord.init)
         var attempt = 0
@@ -192,21 +193,27 @@ final class AggregationStage: @unchecked Sendable {
                 let outcomes = try journal.append(records, checkpoints: checkpoints)
                 var highest: [String: Int64] = [:]
                 for (record, outcome) in zip(records, outcomes) {
-                    if case .appended(let seq) = outcome { highest[record.stream] = max(highest[record.stream] ?? 0, seq) }
+                    if case .appended(let seq) = outcome {
+                        highest[record.stream] = max(highest[record.stream] ?? 0, seq)
+                    }
                 }
                 for (stream, seq) in highest { forwarder?.wake(stream: stream, journaledThrough: seq) }
                 break
             } catch {
                 attempt += 1
-                if attempt == 1 { logger.error("aggregate", "journal refused confirmations; retrying", [("error", "\(error)")]) }
+                if attempt == 1 {
+                    logger.error("aggregate", "journal refused confirmations; retrying", [("error", "\(error)")])
+                }
                 condition.lock()
                 let stopping = !running
                 condition.unlock()
                 if stopping && attempt >= 3 {
-                    logger.error("aggregate", "gave up journaling at shutdown; the next start recounts from the last checkpoint")
+                    logger.error(
+                        "aggregate", "gave up journaling at shutdown; the next start recounts from the last checkpoint")
                     return
                 }
-                Thread.sleep(forTimeInterval: min(5, 0.1 * Double(attempt)))  // backoff while the disk is full, not synchronisation
+                // Backoff while the disk is full, not synchronisation.
+                Thread.sleep(forTimeInterval: min(5, 0.1 * Double(attempt)))
             }
         }
         dirty.subtract(checkpointed)

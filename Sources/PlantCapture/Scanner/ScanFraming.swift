@@ -21,8 +21,10 @@ public struct ScanFramingConfiguration: Sendable, Hashable {
     /// Longest frame (bytes between terminators, prefix and suffix included) accepted.
     public var maxLength: Int
 
-    public init(terminator: Terminator = .any, prefix: [UInt8] = [], suffix: [UInt8] = [],
-                maxLength: Int = ScanFramingConfiguration.defaultMaxLength) {
+    public init(
+        terminator: Terminator = .any, prefix: [UInt8] = [], suffix: [UInt8] = [],
+        maxLength: Int = ScanFramingConfiguration.defaultMaxLength
+    ) {
         self.terminator = terminator
         self.prefix = prefix
         self.suffix = suffix
@@ -40,8 +42,9 @@ public struct ScanFramingConfiguration: Sendable, Hashable {
             problems.append("\(name): must not contain CR or LF, which end a scan")
         }
         if prefix.count + suffix.count >= maxLength {
-            problems.append("prefix and suffix: together \(prefix.count + suffix.count) bytes, expected fewer than "
-                + "the max length \(maxLength)")
+            problems.append(
+                "prefix and suffix: together \(prefix.count + suffix.count) bytes, expected fewer than "
+                    + "the max length \(maxLength)")
         }
         return problems
     }
@@ -99,7 +102,8 @@ public struct RejectedScan: Error, Sendable, Hashable, CustomStringConvertible {
             return "scan is not valid UTF-8 at byte \(position) (0x\(Self.hex(raw[position - 1]))): binary noise "
                 + "or a scanner code page other than UTF-8/ASCII"
         case .controlCharacter(let byte, let position):
-            let hint = byte == 0x0D || byte == 0x0A
+            let hint =
+                byte == 0x0D || byte == 0x0A
                 ? "the scanner's terminator differs from the configured one"
                 : "binary noise on the line"
             return "scan holds control byte 0x\(Self.hex(byte)) at byte \(position): \(hint)"
@@ -229,7 +233,8 @@ public struct ScanFrameDecoder: Sendable {
         var end = raw.count
         if !configuration.prefix.isEmpty, raw.starts(with: configuration.prefix) { start = configuration.prefix.count }
         if !configuration.suffix.isEmpty, end - start >= configuration.suffix.count,
-           raw[(end - configuration.suffix.count)..<end].elementsEqual(configuration.suffix) {
+            raw[(end - configuration.suffix.count)..<end].elementsEqual(configuration.suffix)
+        {
             end -= configuration.suffix.count
         }
         guard start < end else { return nil }

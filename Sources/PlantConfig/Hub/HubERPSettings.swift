@@ -79,7 +79,8 @@ public struct ERPConnectorSettings: Sendable, Hashable {
         plants = map.list("plants", of: .identifier(maxLength: 32))
         retryInitial = map.optional(
             "retry_initial", .duration(in: .milliseconds(10)...(.seconds(3_600))), default: .seconds(1))
-        retryMax = map.optional("retry_max", .duration(in: .milliseconds(10)...(.seconds(86_400))), default: .seconds(300))
+        retryMax = map.optional(
+            "retry_max", .duration(in: .milliseconds(10)...(.seconds(86_400))), default: .seconds(300))
         pollInterval = map.optional(
             "poll_interval", .duration(in: .milliseconds(10)...(.seconds(300))), default: .seconds(1))
         workers = map.optional("workers", .integer(in: 1...64), default: 1)

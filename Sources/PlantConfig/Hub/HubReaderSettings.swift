@@ -24,7 +24,8 @@ public struct ReaderCredential: Sendable, Hashable {
                 item.report("duplicate reader name \(MessageText.quoted(name))", at: "name")
                 complete = false
             } else if readers.contains(where: { $0.tokenSHA256 == digest }) {
-                item.report("this token is already used by another reader; every reader needs its own", at: "token_sha256")
+                item.report(
+                    "this token is already used by another reader; every reader needs its own", at: "token_sha256")
                 complete = false
             }
             readers.append(ReaderCredential(name: name, tokenSHA256: digest))

@@ -59,7 +59,8 @@ public final class ConsumerCursors: @unchecked Sendable {
         defer { lock.unlock() }
         let db = ledger.db
         return try db.transaction(.immediate) { () throws -> Result<ConsumerPosition, ConsumerAckFailure> in
-            let feedThrough = try ledger.feedStreams().first { $0.key.plant == plant && $0.key.stream == stream }?
+            let feedThrough =
+                try ledger.feedStreams().first { $0.key.plant == plant && $0.key.stream == stream }?
                 .feedThrough ?? 0
             if position > feedThrough { return .failure(.beyondFeed(position: position, feedThrough: feedThrough)) }
             let stored = try db.withCachedStatement(

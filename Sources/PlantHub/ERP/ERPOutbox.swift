@@ -173,12 +173,18 @@ final class OutboxWorker: @unchecked Sendable {
                     do {
                         connector = try factory()
                     } catch {
-                        log(HubLog.line("error", "erp connector cannot start", ["connector": settings.name, "error": "\(error)"]))
+                        log(
+                            HubLog.line(
+                                "error", "erp connector cannot start",
+                                ["connector": settings.name, "error": "\(error)"]))
                         idle(until: ContinuousClock.now + settings.retryMax)
                         continue
                     }
                 }
-                let parked = Set(try ledger.parked(connector: settings.name).map { FeedStreamKey(plant: $0.plant, stream: $0.stream) })
+                let parked = Set(
+                    try ledger.parked(connector: settings.name).map {
+                        FeedStreamKey(plant: $0.plant, stream: $0.stream)
+                    })
                 for (key, feedThrough) in try ledger.feedStreams() where owns(key) {
                     if isStopping { break }
                     if parked.contains(key) {
@@ -199,7 +205,8 @@ final class OutboxWorker: @unchecked Sendable {
                     if let due = state.dueAt { nextDue = min(nextDue, due) }
                 }
             } catch {
-                log(HubLog.line("error", "erp outbox store failure", ["connector": settings.name, "error": "\(error)"]))
+                log(
+                    HubLog.line("error", "erp outbox store failure", ["connector": settings.name, "error": "\(error)"]))
                 states.removeAll()
                 idle(until: ContinuousClock.now + .seconds(1))
                 continue

@@ -50,14 +50,16 @@ struct ERPStatusView: Sendable {
                     html += "<td class=\"bad\">parked at \(parked.position) (\(StatusPages.escape(parked.eventID))): "
                     html += "\(StatusPages.escape(parked.message))</td>"
                 } else if row.failures > 0 {
-                    html += "<td class=\"warn\">retrying (\(row.failures)): \(StatusPages.escape(row.lastError ?? ""))</td>"
+                    html +=
+                        "<td class=\"warn\">retrying (\(row.failures)): \(StatusPages.escape(row.lastError ?? ""))</td>"
                 } else {
                     html += "<td class=\"ok\">\(row.pending == 0 ? "up to date" : "posting")</td>"
                 }
                 html += "</tr>"
             }
             html += "</table>"
-            for parked in snapshot.parked where !snapshot.progress.contains(where: {
+            for parked in snapshot.parked
+            where !snapshot.progress.contains(where: {
                 $0.connector == parked.connector && $0.plant == parked.plant && $0.stream == parked.stream
             }) {
                 html += "<p class=\"bad\">\(StatusPages.escape(parked.connector)) \(StatusPages.escape(parked.plant))/"
@@ -70,7 +72,8 @@ struct ERPStatusView: Sendable {
             html += "<h2>Consumers</h2><table><tr><th>Consumer</th><th>Plant</th><th>Stream</th>"
             html += "<th class=n>Acknowledged</th><th class=n>Lag</th><th>Last ack</th></tr>"
             for position in snapshot.positions {
-                html += "<tr><td>\(StatusPages.escape(position.consumer))</td><td>\(StatusPages.escape(position.plant))</td>"
+                html +=
+                    "<tr><td>\(StatusPages.escape(position.consumer))</td><td>\(StatusPages.escape(position.plant))</td>"
                 html += "<td>\(StatusPages.escape(position.stream))</td><td class=n>\(position.position)</td>"
                 html += "<td class=n>\(position.lag)</td>"
                 html += "<td>\(position.ackedAt.map { StatusPages.ago($0, now: now) } ?? "never")</td></tr>"
@@ -115,7 +118,12 @@ struct ERPStatusView: Sendable {
             "plantsync_hub_erp_parked", "gauge",
             "1 while a posting the ERP refused for good holds the stream (see plantsync hub erp-errors).",
             snapshot.parked.map {
-                ([("connector", $0.connector), ("plant", $0.plant), ("stream", $0.stream), ("event_id", $0.eventID)], "1")
+                (
+                    [
+                        ("connector", $0.connector), ("plant", $0.plant), ("stream", $0.stream),
+                        ("event_id", $0.eventID),
+                    ], "1"
+                )
             })
         family(
             "plantsync_hub_consumer_lag_events", "gauge", "Events stored but not acknowledged by the consumer.",

@@ -89,7 +89,8 @@ final class OutboxLedger {
         ) { query in
             var streams: [(key: FeedStreamKey, feedThrough: Int64)] = []
             while try query.step() {
-                streams.append((FeedStreamKey(plant: query.string(at: 0), stream: query.string(at: 1)), query.int64(at: 2)))
+                streams.append(
+                    (FeedStreamKey(plant: query.string(at: 0), stream: query.string(at: 1)), query.int64(at: 2)))
             }
             return streams
         }
@@ -215,9 +216,11 @@ final class OutboxLedger {
         _ action: ERPDecision.Action, connector: String, key: FeedStreamKey, by: String, reason: String, now: Int64
     ) throws -> ERPDecision? {
         try db.transaction(.immediate) { () throws -> ERPDecision? in
-            guard let posting = try parked(connector: connector).first(where: {
-                $0.plant == key.plant && $0.stream == key.stream
-            }) else { return nil }
+            guard
+                let posting = try parked(connector: connector).first(where: {
+                    $0.plant == key.plant && $0.stream == key.stream
+                })
+            else { return nil }
             let decision = ERPDecision(
                 action: action, connector: connector, plant: key.plant, stream: key.stream, position: posting.position,
                 eventID: posting.eventID, decidedBy: by, reason: reason, message: posting.message, decidedAt: now)

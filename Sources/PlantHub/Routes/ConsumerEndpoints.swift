@@ -45,7 +45,8 @@ struct ConsumerEndpoints: Sendable {
             guard request.method == "POST" else { return methodNotAllowed(request, "POST") }
             guard consumers[name] == reader else {
                 return HubResponses.error(
-                    403, "forbidden", message: "consumer \(name) is acknowledged by reader \(consumers[name]!), not \(reader)")
+                    403, "forbidden",
+                    message: "consumer \(name) is acknowledged by reader \(consumers[name]!), not \(reader)")
             }
             return acknowledge(name, request.body)
         default:
@@ -69,7 +70,8 @@ struct ConsumerEndpoints: Sendable {
             return HubResponses.error(400, "bad_request", message: "stream: expected a non-empty string")
         }
         guard let position = object["position"]?.numberValue?.int64Value, position >= 0 else {
-            return HubResponses.error(400, "bad_request", message: "position: expected a feed position (an integer ≥ 0)")
+            return HubResponses.error(
+                400, "bad_request", message: "position: expected a feed position (an integer ≥ 0)")
         }
         var rewind = false
         if let value = object["rewind"] {

@@ -35,7 +35,8 @@ struct HubRouter: Sendable {
             return consumers.handle(request)
         default:
             return HubResponses.error(
-                404, "not_found", message: "no resource \(path); the hub serves /v1/batches, /v1/plants, /v1/events, /, /metrics")
+                404, "not_found",
+                message: "no resource \(path); the hub serves /v1/batches, /v1/plants, /v1/events, /, /metrics")
         }
     }
 

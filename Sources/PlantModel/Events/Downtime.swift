@@ -38,8 +38,10 @@ extension Downtime: CanonicalPayload {
         if end < start { throw invalid("end", "expected a time not before start \(start), found \(end)") }
         let interval = end.milliseconds(since: start)
         if durationMilliseconds < 0 || durationMilliseconds > interval {
-            throw invalid("duration_s", "expected 0 to \(DecimalNumber.stripped(interval, scale: 3)) seconds "
-                + "(end - start), found \(DecimalNumber.stripped(durationMilliseconds, scale: 3))")
+            throw invalid(
+                "duration_s",
+                "expected 0 to \(DecimalNumber.stripped(interval, scale: 3)) seconds "
+                    + "(end - start), found \(DecimalNumber.stripped(durationMilliseconds, scale: 3))")
         }
     }
 

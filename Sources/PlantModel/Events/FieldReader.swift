@@ -20,8 +20,9 @@ struct FieldReader {
                 next += 1
             }
             guard order == 0 else {
-                throw EventFieldError(path: Self.join(path, member.key),
-                                      message: "unknown field; expected one of \(fields.joined(separator: ", "))")
+                throw EventFieldError(
+                    path: Self.join(path, member.key),
+                    message: "unknown field; expected one of \(fields.joined(separator: ", "))")
             }
             next += 1
         }
@@ -119,8 +120,10 @@ struct FieldReader {
             throw fail(key, error.description)
         }
         guard DecimalNumber.isCanonical(text) else {
-            throw fail(key, "expected a canonical decimal (no exponent, no leading or trailing zeros) "
-                + "\"\(decimal)\", found \"\(text)\"")
+            throw fail(
+                key,
+                "expected a canonical decimal (no exponent, no leading or trailing zeros) "
+                    + "\"\(decimal)\", found \"\(text)\"")
         }
         return decimal
     }
@@ -159,7 +162,7 @@ struct FieldReader {
             throw EventFieldError(path: fullPath, message: "\(expected), found \(value.typeName)")
         }
         guard let decimal = try? number.decimalValue(), DecimalNumber.isCanonical(number.text), !decimal.isNegative,
-              decimal.scale <= 3, let milliseconds = try? decimal.multiplied(by: 1000).int64Value
+            decimal.scale <= 3, let milliseconds = try? decimal.multiplied(by: 1000).int64Value
         else {
             throw EventFieldError(path: fullPath, message: "\(expected) in canonical form, found \(number.text)")
         }

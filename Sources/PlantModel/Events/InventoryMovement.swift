@@ -76,10 +76,11 @@ extension InventoryMovement: CanonicalPayload {
     }
 
     func validate() throws(EventFieldError) {
-        try requireNonEmpty(("plant", plant), ("item", item), ("gtin", gtin), ("lot", lot), ("serial", serial),
-                            ("sscc", sscc), ("unit", unit), ("from_location", fromLocation),
-                            ("to_location", toLocation), ("order", order), ("station", station),
-                            ("raw_scan", rawScan))
+        try requireNonEmpty(
+            ("plant", plant), ("item", item), ("gtin", gtin), ("lot", lot), ("serial", serial),
+            ("sscc", sscc), ("unit", unit), ("from_location", fromLocation),
+            ("to_location", toLocation), ("order", order), ("station", station),
+            ("raw_scan", rawScan))
         if item == nil && gtin == nil && sscc == nil {
             throw invalid("", "expected at least one of item, gtin, sscc to say what moved")
         }
@@ -104,8 +105,10 @@ extension InventoryMovement: CanonicalPayload {
             }
         case .adjustment:
             if (fromLocation == nil) == (toLocation == nil) {
-                throw invalid("to_location", "expected exactly one of from_location (write-off) or "
-                    + "to_location (write-up) for kind \(kindName)")
+                throw invalid(
+                    "to_location",
+                    "expected exactly one of from_location (write-off) or "
+                        + "to_location (write-up) for kind \(kindName)")
             }
         case .cycleCount:
             if toLocation == nil {

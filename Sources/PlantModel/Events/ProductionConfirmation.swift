@@ -77,8 +77,9 @@ extension ProductionConfirmation: CanonicalPayload {
     }
 
     func validate() throws(EventFieldError) {
-        try requireNonEmpty(("plant", plant), ("line", line), ("order", order), ("operation", operation),
-                            ("unit", unit), ("work_center", workCenter))
+        try requireNonEmpty(
+            ("plant", plant), ("line", line), ("order", order), ("operation", operation),
+            ("unit", unit), ("work_center", workCenter))
         try requireNonNegative(("yield", yield), ("scrap", scrap), ("rework", rework))
         try requireNonNegative("runtime_s", runtimeMilliseconds)
         for (reason, milliseconds) in downtimeMilliseconds {

@@ -50,8 +50,9 @@ extension QualityHold: CanonicalPayload {
     }
 
     func validate() throws(EventFieldError) {
-        try requireNonEmpty(("plant", plant), ("item", item), ("gtin", gtin), ("lot", lot), ("sscc", sscc),
-                            ("location", location), ("unit", unit), ("reason", reason), ("station", station))
+        try requireNonEmpty(
+            ("plant", plant), ("item", item), ("gtin", gtin), ("lot", lot), ("sscc", sscc),
+            ("location", location), ("unit", unit), ("reason", reason), ("station", station))
         if item == nil && gtin == nil && lot == nil && sscc == nil {
             throw invalid("", "expected at least one of item, gtin, lot, sscc to say what is held")
         }

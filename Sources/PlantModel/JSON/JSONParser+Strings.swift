@@ -45,15 +45,18 @@ extension JSONByteReader {
             }
         }
         guard index < bytes.count else {
-            throw error(.syntax,
-                        "expected '\"' to close the string that started at byte \(start - 1), found end of input")
+            throw error(
+                .syntax,
+                "expected '\"' to close the string that started at byte \(start - 1), found end of input")
         }
         return (try parseEscapedString(from: start), nil)
     }
 
     private func controlCharacterError(_ byte: UInt8) -> JSONParseError {
-        error(.syntax, "unescaped control character 0x\(hex(byte)) in string; "
-            + "expected it escaped (e.g. \\n or \\u00\(hex(byte)))")
+        error(
+            .syntax,
+            "unescaped control character 0x\(hex(byte)) in string; "
+                + "expected it escaped (e.g. \\n or \\u00\(hex(byte)))")
     }
 
     /// Slow path once a backslash is seen: copy into a buffer, unescaping.
@@ -103,21 +106,27 @@ extension JSONByteReader {
         case UInt8(ascii: "u"):
             var scalar = try parseHex4()
             if scalar >= 0xDC00 && scalar <= 0xDFFF {
-                throw error(.loneSurrogate, "lone low surrogate \\u\(hex4(scalar)); expected a high surrogate "
-                    + "\\uD800-\\uDBFF before it", at: escapeStart)
+                throw error(
+                    .loneSurrogate,
+                    "lone low surrogate \\u\(hex4(scalar)); expected a high surrogate "
+                        + "\\uD800-\\uDBFF before it", at: escapeStart)
             }
             if scalar >= 0xD800 && scalar <= 0xDBFF {
                 guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
                 else {
-                    throw error(.loneSurrogate, "lone high surrogate \\u\(hex4(scalar)); expected a low surrogate "
-                        + "\\uDC00-\\uDFFF to follow", at: escapeStart)
+                    throw error(
+                        .loneSurrogate,
+                        "lone high surrogate \\u\(hex4(scalar)); expected a low surrogate "
+                            + "\\uDC00-\\uDFFF to follow", at: escapeStart)
                 }
                 let lowStart = index
                 index += 2
                 let low = try parseHex4()
                 guard low >= 0xDC00 && low <= 0xDFFF else {
-                    throw error(.loneSurrogate, "lone high surrogate \\u\(hex4(scalar)); expected a low surrogate "
-                        + "\\uDC00-\\uDFFF to follow, found \\u\(hex4(low))", at: lowStart)
+                    throw error(
+                        .loneSurrogate,
+                        "lone high surrogate \\u\(hex4(scalar)); expected a low surrogate "
+                            + "\\uDC00-\\uDFFF to follow, found \\u\(hex4(low))", at: lowStart)
                 }
                 scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
             }
@@ -125,8 +134,10 @@ extension JSONByteReader {
         default:
             let printable = byte >= 0x20 && byte < 0x7F
             let shown = printable ? "\\\(Character(Unicode.Scalar(byte)))" : "'\\' and byte 0x\(hex(byte))"
-            throw error(.syntax, "invalid escape; expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX, "
-                + "found \(shown)", at: escapeStart)
+            throw error(
+                .syntax,
+                "invalid escape; expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX, "
+                    + "found \(shown)", at: escapeStart)
         }
     }
 
@@ -171,15 +182,19 @@ extension JSONByteReader {
         for k in 1..<length {
             let at = index + k
             guard at < bytes.count else {
-                throw error(.invalidUTF8, "invalid UTF-8: sequence starting with 0x\(hex(lead)) is truncated "
-                    + "by end of input", at: at)
+                throw error(
+                    .invalidUTF8,
+                    "invalid UTF-8: sequence starting with 0x\(hex(lead)) is truncated "
+                        + "by end of input", at: at)
             }
             let byte = bytes[at]
             let low = k == 1 ? lowerBound : 0x80
             let high = k == 1 ? upperBound : 0xBF
             guard byte >= low && byte <= high else {
-                throw error(.invalidUTF8, "invalid UTF-8: byte 0x\(hex(byte)) cannot follow 0x\(hex(lead)) "
-                    + "(overlong, surrogate, out of range or truncated sequence)", at: at)
+                throw error(
+                    .invalidUTF8,
+                    "invalid UTF-8: byte 0x\(hex(byte)) cannot follow 0x\(hex(lead)) "
+                        + "(overlong, surrogate, out of range or truncated sequence)", at: at)
             }
         }
         index += length

@@ -44,9 +44,10 @@ public struct JSONParser: Sendable {
 
     func parseResult(_ bytes: UnsafeRawBufferPointer) -> Result<JSONValue, JSONParseError> {
         guard bytes.count <= limits.maxBytes else {
-            return .failure(JSONParseError(
-                code: .sizeLimit, offset: limits.maxBytes,
-                message: "input of \(bytes.count) bytes exceeds the limit of \(limits.maxBytes) bytes"))
+            return .failure(
+                JSONParseError(
+                    code: .sizeLimit, offset: limits.maxBytes,
+                    message: "input of \(bytes.count) bytes exceeds the limit of \(limits.maxBytes) bytes"))
         }
         var reader = JSONByteReader(bytes: bytes, maxDepth: limits.maxDepth)
         do throws(JSONParseError) {
@@ -230,8 +231,10 @@ struct JSONByteReader {
         if bytes[index] == UInt8(ascii: "0") {
             index += 1
             if index < bytes.count && isDigit(bytes[index]) {
-                throw error(.syntax, "leading zeros are not allowed in numbers; expected '.', 'e' or the end of "
-                    + "the number after '0', found \(found())")
+                throw error(
+                    .syntax,
+                    "leading zeros are not allowed in numbers; expected '.', 'e' or the end of "
+                        + "the number after '0', found \(found())")
             }
         } else {
             while index < bytes.count && isDigit(bytes[index]) { index += 1 }

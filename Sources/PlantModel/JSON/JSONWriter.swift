@@ -106,8 +106,10 @@ public struct JSONWriter: Sendable {
         case 0x09: bytes.append(UInt8(ascii: "t"))
         default:
             let digits: [UInt8] = Array("0123456789abcdef".utf8)
-            bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                      digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
+            bytes.append(contentsOf: [
+                UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                digits[Int(byte >> 4)], digits[Int(byte & 0xF)],
+            ])
         }
     }
 }

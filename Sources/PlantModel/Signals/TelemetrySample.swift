@@ -10,8 +10,10 @@ public struct TelemetrySample: Sendable, Hashable {
     /// When the source says the value was measured.
     public var sourceTime: Timestamp
 
-    public init(tag: String, value: TelemetryValue, quality: SampleQuality, qualityCode: UInt32? = nil,
-                sourceTime: Timestamp) {
+    public init(
+        tag: String, value: TelemetryValue, quality: SampleQuality, qualityCode: UInt32? = nil,
+        sourceTime: Timestamp
+    ) {
         self.tag = tag
         self.value = value
         self.quality = quality
@@ -21,8 +23,9 @@ public struct TelemetrySample: Sendable, Hashable {
 
     /// A sample whose quality is derived from an OPC UA StatusCode.
     public init(tag: String, value: TelemetryValue, statusCode: UInt32, sourceTime: Timestamp) {
-        self.init(tag: tag, value: value, quality: SampleQuality.fromStatusCode(statusCode), qualityCode: statusCode,
-                  sourceTime: sourceTime)
+        self.init(
+            tag: tag, value: value, quality: SampleQuality.fromStatusCode(statusCode), qualityCode: statusCode,
+            sourceTime: sourceTime)
     }
 }
 

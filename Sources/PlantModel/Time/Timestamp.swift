@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// An instant in UTC, as whole milliseconds since 1970-01-01T00:00:00Z (what the journal stores and the

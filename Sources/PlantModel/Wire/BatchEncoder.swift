@@ -45,7 +45,7 @@ public struct BatchEncoder: Sendable {
     public mutating func append(seq: Int64, canonicalEvent: UnsafeRawBufferPointer) throws(BatchEncodingError) {
         guard seq == nextSeq else { throw .nonContiguousSeq(expected: nextSeq, found: seq) }
         guard canonicalEvent.count >= 3, canonicalEvent[0] == UInt8(ascii: "{"),
-              canonicalEvent[1] == UInt8(ascii: "\""), canonicalEvent[canonicalEvent.count - 1] == UInt8(ascii: "}")
+            canonicalEvent[1] == UInt8(ascii: "\""), canonicalEvent[canonicalEvent.count - 1] == UInt8(ascii: "}")
         else { throw .notAnEventObject(seq: seq) }
         if eventCount > 0 { writer.bytes.append(UInt8(ascii: ",")) }
         writer.bytes.append(UInt8(ascii: "{"))

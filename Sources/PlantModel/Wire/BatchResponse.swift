@@ -18,9 +18,10 @@ public struct BatchResponse: Sendable, Hashable {
     /// Unknown fields are ignored, so a newer hub can add some without breaking older agents.
     public static func decode(_ body: [UInt8]) throws(ProtocolDecodingError) -> BatchResponse {
         let fields = try ProtocolDecodingError.object(body)
-        return BatchResponse(ackedThrough: try ProtocolDecodingError.wrap { () throws(EventFieldError) in
-            try fields.integer("acked_through", minimum: 0)
-        })
+        return BatchResponse(
+            ackedThrough: try ProtocolDecodingError.wrap { () throws(EventFieldError) in
+                try fields.integer("acked_through", minimum: 0)
+            })
     }
 }
 

@@ -122,8 +122,9 @@ public enum ProtocolError: Error, Sendable, Hashable, CustomStringConvertible {
                 var events: [InvalidEvent] = []
                 for (k, element) in elements.enumerated() {
                     let entry = try FieldReader(lenient: element, path: "events[\(k)]")
-                    events.append(InvalidEvent(
-                        seq: try entry.integer("seq", minimum: 1), reason: try entry.string("reason")))
+                    events.append(
+                        InvalidEvent(
+                            seq: try entry.integer("seq", minimum: 1), reason: try entry.string("reason")))
                 }
                 return .invalidEvents(events)
             case (400, _):

@@ -31,11 +31,18 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     // One decoder per input (the reader runs inside each), chosen by the input's length, so both are
     // fuzzed without doubling the cost of every execution.
     let asHub = bytes.count % 3 == 0
-    let agent = asHub ? .success(()) : AgentConfiguration.parse(
-        text: text, file: "agent.yaml", environment: environment, inputDecoders: InputRegistry.decoders,
-        sectionDecoders: sectionDecoders, files: MemoryFiles()).map { _ in () }
-    let hub = asHub ? HubConfiguration.parse(
-        text: text, file: "hub.yaml", environment: environment, files: MemoryFiles()).map { _ in () } : .success(())
+    let agent =
+        asHub
+        ? .success(())
+        : AgentConfiguration.parse(
+            text: text, file: "agent.yaml", environment: environment, inputDecoders: InputRegistry.decoders,
+            sectionDecoders: sectionDecoders, files: MemoryFiles()
+        ).map { _ in () }
+    let hub =
+        asHub
+        ? HubConfiguration.parse(
+            text: text, file: "hub.yaml", environment: environment, files: MemoryFiles()
+        ).map { _ in () } : .success(())
     // Lines are 1-based and at most one past the last line (an error "at the end"); a CR may end a
     // line too, so count both as an upper bound.
     let lineCount = bytes.reduce(1) { $1 == 0x0A || $1 == 0x0D ? $0 + 1 : $0 }

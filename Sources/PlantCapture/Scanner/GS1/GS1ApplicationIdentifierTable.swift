@@ -37,69 +37,74 @@ public enum GS1ApplicationIdentifierTable {
     private static let date: GS1Component = .n(6, .date(dayMayBeZero: true))
     private static let gln: GS1Component = .n(13, .checkDigit)
 
-    private static let plainEntries: [GS1ApplicationIdentifier] = [
-        entry("00", "SSCC", [.n(18, .checkDigit)]),
-        entry("01", "GTIN", [.n(14, .checkDigit)]),
-        entry("02", "CONTENT", [.n(14, .checkDigit)]),
-        entry("10", "BATCH/LOT", [.xUpTo(20)]),
-        entry("11", "PROD DATE", [date]),
-        entry("12", "DUE DATE", [date]),
-        entry("13", "PACK DATE", [date]),
-        entry("15", "BEST BEFORE or BEST BY", [date]),
-        entry("16", "SELL BY", [date]),
-        entry("17", "USE BY or EXPIRY", [date]),
-        entry("20", "VARIANT", [.n(2)]),
-        entry("21", "SERIAL", [.xUpTo(20)]),
-        entry("22", "CPV", [.xUpTo(20)]),
-        entry("235", "TPX", [.xUpTo(28)]),
-        entry("240", "ADDITIONAL ID", [.xUpTo(30)]),
-        entry("241", "CUST. PART No.", [.xUpTo(30)]),
-        entry("242", "MTO VARIANT", [.nUpTo(6)]),
-        entry("243", "PCN", [.xUpTo(20)]),
-        entry("250", "SECONDARY SERIAL", [.xUpTo(30)]),
-        entry("251", "REF. TO SOURCE", [.xUpTo(30)]),
-        entry("253", "GDTI", [.n(13, .checkDigit), GS1Component(.set82, minLength: 0, maxLength: 17)]),
-        entry("254", "GLN EXTENSION COMPONENT", [.xUpTo(20)]),
-        entry("255", "GCN", [.n(13, .checkDigit), .optionalNUpTo(12)]),
-        entry("30", "VAR. COUNT", [.nUpTo(8)]),
-        entry("37", "COUNT", [.nUpTo(8)]),
-        entry("400", "ORDER NUMBER", [.xUpTo(30)]),
-        entry("401", "GINC", [.xUpTo(30)]),
-        entry("402", "GSIN", [.n(17, .checkDigit)]),
-        entry("403", "ROUTE", [.xUpTo(30)]),
-        entry("410", "SHIP TO LOC", [gln]),
-        entry("411", "BILL TO", [gln]),
-        entry("412", "PURCHASE FROM", [gln]),
-        entry("413", "SHIP FOR LOC", [gln]),
-        entry("414", "LOC No.", [gln]),
-        entry("415", "PAY TO", [gln]),
-        entry("416", "PROD/SERV LOC", [gln]),
-        entry("417", "PARTY", [gln]),
-        entry("420", "SHIP TO POST", [.xUpTo(20)]),
-        entry("421", "SHIP TO POST", [.n(3), .xUpTo(9)]),
-        entry("422", "ORIGIN", [.n(3)]),
-        entry("423", "COUNTRY - INITIAL PROCESS", [.nUpTo(15)]),
-        entry("424", "COUNTRY - PROCESS", [.n(3)]),
-        entry("425", "COUNTRY - DISASSEMBLY", [.nUpTo(15)]),
-        entry("426", "COUNTRY - FULL PROCESS", [.n(3)]),
-        entry("7001", "NSN", [.n(13)]),
-        entry("7002", "MEAT CUT", [.xUpTo(30)]),
-        entry("7003", "EXPIRY TIME", [.n(6, .date(dayMayBeZero: false)), .n(4, .hourMinute)]),
-        entry("7006", "FIRST FREEZE DATE", [.n(6, .date(dayMayBeZero: false))]),
-        entry("7011", "TEST BY DATE", [.n(6, .date(dayMayBeZero: false)),
-                                       GS1Component(.numeric, minLength: 0, maxLength: 4, rule: .hourMinute)]),
-        entry("8002", "CMT No.", [.xUpTo(20)]),
-        entry("8004", "GIAI", [.xUpTo(30)]),
-        entry("8005", "PRICE PER UNIT", [.n(6)]),
-        entry("8008", "PROD TIME", [.n(8, .dateHour), .optionalNUpTo(4, .minuteOptionalSecond)]),
-        entry("8012", "VERSION", [.xUpTo(20)]),
-        entry("8017", "GSRN - PROVIDER", [.n(18, .checkDigit)]),
-        entry("8018", "GSRN - RECIPIENT", [.n(18, .checkDigit)]),
-        entry("8019", "SRIN", [.nUpTo(10)]),
-        entry("8020", "REF No.", [.xUpTo(25)]),
-        entry("8200", "PRODUCT URL", [.xUpTo(70)]),
-        entry("90", "INTERNAL", [.xUpTo(30)]),
-    ] + (91...99).map { entry(String($0), "INTERNAL", [.xUpTo(90)]) }
+    private static let plainEntries: [GS1ApplicationIdentifier] =
+        [
+            entry("00", "SSCC", [.n(18, .checkDigit)]),
+            entry("01", "GTIN", [.n(14, .checkDigit)]),
+            entry("02", "CONTENT", [.n(14, .checkDigit)]),
+            entry("10", "BATCH/LOT", [.xUpTo(20)]),
+            entry("11", "PROD DATE", [date]),
+            entry("12", "DUE DATE", [date]),
+            entry("13", "PACK DATE", [date]),
+            entry("15", "BEST BEFORE or BEST BY", [date]),
+            entry("16", "SELL BY", [date]),
+            entry("17", "USE BY or EXPIRY", [date]),
+            entry("20", "VARIANT", [.n(2)]),
+            entry("21", "SERIAL", [.xUpTo(20)]),
+            entry("22", "CPV", [.xUpTo(20)]),
+            entry("235", "TPX", [.xUpTo(28)]),
+            entry("240", "ADDITIONAL ID", [.xUpTo(30)]),
+            entry("241", "CUST. PART No.", [.xUpTo(30)]),
+            entry("242", "MTO VARIANT", [.nUpTo(6)]),
+            entry("243", "PCN", [.xUpTo(20)]),
+            entry("250", "SECONDARY SERIAL", [.xUpTo(30)]),
+            entry("251", "REF. TO SOURCE", [.xUpTo(30)]),
+            entry("253", "GDTI", [.n(13, .checkDigit), GS1Component(.set82, minLength: 0, maxLength: 17)]),
+            entry("254", "GLN EXTENSION COMPONENT", [.xUpTo(20)]),
+            entry("255", "GCN", [.n(13, .checkDigit), .optionalNUpTo(12)]),
+            entry("30", "VAR. COUNT", [.nUpTo(8)]),
+            entry("37", "COUNT", [.nUpTo(8)]),
+            entry("400", "ORDER NUMBER", [.xUpTo(30)]),
+            entry("401", "GINC", [.xUpTo(30)]),
+            entry("402", "GSIN", [.n(17, .checkDigit)]),
+            entry("403", "ROUTE", [.xUpTo(30)]),
+            entry("410", "SHIP TO LOC", [gln]),
+            entry("411", "BILL TO", [gln]),
+            entry("412", "PURCHASE FROM", [gln]),
+            entry("413", "SHIP FOR LOC", [gln]),
+            entry("414", "LOC No.", [gln]),
+            entry("415", "PAY TO", [gln]),
+            entry("416", "PROD/SERV LOC", [gln]),
+            entry("417", "PARTY", [gln]),
+            entry("420", "SHIP TO POST", [.xUpTo(20)]),
+            entry("421", "SHIP TO POST", [.n(3), .xUpTo(9)]),
+            entry("422", "ORIGIN", [.n(3)]),
+            entry("423", "COUNTRY - INITIAL PROCESS", [.nUpTo(15)]),
+            entry("424", "COUNTRY - PROCESS", [.n(3)]),
+            entry("425", "COUNTRY - DISASSEMBLY", [.nUpTo(15)]),
+            entry("426", "COUNTRY - FULL PROCESS", [.n(3)]),
+            entry("7001", "NSN", [.n(13)]),
+            entry("7002", "MEAT CUT", [.xUpTo(30)]),
+            entry("7003", "EXPIRY TIME", [.n(6, .date(dayMayBeZero: false)), .n(4, .hourMinute)]),
+            entry("7006", "FIRST FREEZE DATE", [.n(6, .date(dayMayBeZero: false))]),
+            entry(
+                "7011", "TEST BY DATE",
+                [
+                    .n(6, .date(dayMayBeZero: false)),
+                    GS1Component(.numeric, minLength: 0, maxLength: 4, rule: .hourMinute),
+                ]),
+            entry("8002", "CMT No.", [.xUpTo(20)]),
+            entry("8004", "GIAI", [.xUpTo(30)]),
+            entry("8005", "PRICE PER UNIT", [.n(6)]),
+            entry("8008", "PROD TIME", [.n(8, .dateHour), .optionalNUpTo(4, .minuteOptionalSecond)]),
+            entry("8012", "VERSION", [.xUpTo(20)]),
+            entry("8017", "GSRN - PROVIDER", [.n(18, .checkDigit)]),
+            entry("8018", "GSRN - RECIPIENT", [.n(18, .checkDigit)]),
+            entry("8019", "SRIN", [.nUpTo(10)]),
+            entry("8020", "REF No.", [.xUpTo(25)]),
+            entry("8200", "PRODUCT URL", [.xUpTo(70)]),
+            entry("90", "INTERNAL", [.xUpTo(30)]),
+        ] + (91...99).map { entry(String($0), "INTERNAL", [.xUpTo(90)]) }
 
     /// Measures 31nn–36nn: N6 with the decimal point position 0–5 as the AI's last digit.
     private static let measureFamilies: [(prefix: String, title: String)] = [
@@ -125,26 +130,31 @@ public enum GS1ApplicationIdentifierTable {
 
     private static let measureEntries: [GS1ApplicationIdentifier] = measureFamilies.flatMap { family in
         (0...5).map { places in
-            GS1ApplicationIdentifier(ai: family.prefix + String(places), title: family.title,
-                                     components: [.n(6, .decimalValue)], decimalPlaces: places)
+            GS1ApplicationIdentifier(
+                ai: family.prefix + String(places), title: family.title,
+                components: [.n(6, .decimalValue)], decimalPlaces: places)
         }
     }
 
     /// Amounts and prices 390n–395n.
-    private static let amountFamilies: [(prefix: String, title: String, decimals: ClosedRange<Int>,
-                                         components: [GS1Component])] = [
-        ("390", "AMOUNT", 0...9, [.nUpTo(15, .decimalValue)]),
-        ("391", "AMOUNT", 0...9, [.n(3, .currency), .nUpTo(15, .decimalValue)]),
-        ("392", "PRICE", 0...9, [.nUpTo(15, .decimalValue)]),
-        ("393", "PRICE", 0...9, [.n(3, .currency), .nUpTo(15, .decimalValue)]),
-        ("394", "PRCNT OFF", 0...3, [.n(4, .decimalValue)]),
-        ("395", "PRICE/UoM", 0...5, [.n(6, .decimalValue)]),
-    ]
+    private static let amountFamilies:
+        [(
+            prefix: String, title: String, decimals: ClosedRange<Int>,
+            components: [GS1Component]
+        )] = [
+            ("390", "AMOUNT", 0...9, [.nUpTo(15, .decimalValue)]),
+            ("391", "AMOUNT", 0...9, [.n(3, .currency), .nUpTo(15, .decimalValue)]),
+            ("392", "PRICE", 0...9, [.nUpTo(15, .decimalValue)]),
+            ("393", "PRICE", 0...9, [.n(3, .currency), .nUpTo(15, .decimalValue)]),
+            ("394", "PRCNT OFF", 0...3, [.n(4, .decimalValue)]),
+            ("395", "PRICE/UoM", 0...5, [.n(6, .decimalValue)]),
+        ]
 
     private static let amountEntries: [GS1ApplicationIdentifier] = amountFamilies.flatMap { family in
         family.decimals.map { places in
-            GS1ApplicationIdentifier(ai: family.prefix + String(places), title: family.title,
-                                     components: family.components, decimalPlaces: places)
+            GS1ApplicationIdentifier(
+                ai: family.prefix + String(places), title: family.title,
+                components: family.components, decimalPlaces: places)
         }
     }
 

@@ -32,12 +32,12 @@ public enum GS1DecodeError: Error, Sendable, Hashable, CustomStringConvertible {
     public var position: Int {
         switch self {
         case .expectedApplicationIdentifier(let position, _), .unknownApplicationIdentifier(let position, _, _),
-             .malformedParentheses(let position, _, _):
+            .malformedParentheses(let position, _, _):
             return position
         case .invalidDecimalIndicator(_, let position, _), .invalidCharacter(_, let position, _, _),
-             .wrongLength(_, let position, _, _), .missingSeparator(_, let position, _),
-             .valueTooLong(_, let position, _), .wrongCheckDigit(_, let position, _, _),
-             .invalidDate(_, let position, _, _):
+            .wrongLength(_, let position, _, _), .missingSeparator(_, let position, _),
+            .valueTooLong(_, let position, _), .wrongCheckDigit(_, let position, _, _),
+            .invalidDate(_, let position, _, _):
             return position
         }
     }
@@ -48,8 +48,8 @@ public enum GS1DecodeError: Error, Sendable, Hashable, CustomStringConvertible {
         case .expectedApplicationIdentifier, .unknownApplicationIdentifier, .malformedParentheses:
             return nil
         case .invalidDecimalIndicator(let ai, _, _), .invalidCharacter(let ai, _, _, _), .wrongLength(let ai, _, _, _),
-             .missingSeparator(let ai, _, _), .valueTooLong(let ai, _, _), .wrongCheckDigit(let ai, _, _, _),
-             .invalidDate(let ai, _, _, _):
+            .missingSeparator(let ai, _, _), .valueTooLong(let ai, _, _), .wrongCheckDigit(let ai, _, _, _),
+            .invalidDate(let ai, _, _, _):
             return ai
         }
     }

@@ -36,8 +36,9 @@ struct GS1ElementParser {
         let value = [UInt8](repeating: UInt8(ascii: "0"), count: padding) + digits
         let positions = [Int](repeating: start + 1, count: padding) + Array((start + 1)...scan.count)
         guard let gtin = GS1ApplicationIdentifierTable.lookup("01") else { return nil }
-        let element = try element(gtin, aiPosition: start + 1, valuePosition: start + 1, value: value,
-                                  positions: positions, separated: false)
+        let element = try element(
+            gtin, aiPosition: start + 1, valuePosition: start + 1, value: value,
+            positions: positions, separated: false)
         return GS1ElementString(symbology: symbology, form: .eanUPC, elements: [element])
     }
 
@@ -55,32 +56,37 @@ struct GS1ElementParser {
             if spec.isFixedLength {
                 while end < scan.count, end - valueStart < spec.maxLength, scan[end] != Self.groupSeparator { end += 1 }
                 if end - valueStart < spec.maxLength {
-                    throw .wrongLength(ai: spec.ai, position: valueStart + 1, length: end - valueStart,
-                                       expected: String(spec.maxLength))
+                    throw .wrongLength(
+                        ai: spec.ai, position: valueStart + 1, length: end - valueStart,
+                        expected: String(spec.maxLength))
                 }
             } else {
                 while end < scan.count, scan[end] != Self.groupSeparator { end += 1 }
                 if end - valueStart > spec.maxLength {
                     // Report a bad character first: it often explains the overrun better.
                     let headEnd = valueStart + spec.maxLength
-                    try GS1ValueValidation.checkCharacters(spec, value: Array(scan[valueStart..<headEnd]),
-                                                           positions: Array((valueStart + 1)...headEnd),
-                                                           separated: true)
+                    try GS1ValueValidation.checkCharacters(
+                        spec, value: Array(scan[valueStart..<headEnd]),
+                        positions: Array((valueStart + 1)...headEnd),
+                        separated: true)
                     throw .valueTooLong(ai: spec.ai, position: headEnd + 1, maxLength: spec.maxLength)
                 }
             }
             let value = Array(scan[valueStart..<end])
             let positions = Array((valueStart + 1)..<(end + 1))
-            elements.append(try element(spec, aiPosition: index + 1, valuePosition: valueStart + 1, value: value,
-                                        positions: positions,
-                                        separated: true))
+            elements.append(
+                try element(
+                    spec, aiPosition: index + 1, valuePosition: valueStart + 1, value: value,
+                    positions: positions,
+                    separated: true))
             index = end
             if index < scan.count {
                 if scan[index] == Self.groupSeparator {
                     index += 1  // a GS at the very end is tolerated: some encoders add one
                 } else if !spec.isPredefinedLength {
-                    throw .missingSeparator(ai: spec.ai, position: index + 1,
-                                            found: GS1DecodeError.describe(scan[index]))
+                    throw .missingSeparator(
+                        ai: spec.ai, position: index + 1,
+                        found: GS1DecodeError.describe(scan[index]))
                 }
             }
         }
@@ -93,8 +99,9 @@ struct GS1ElementParser {
         var index = start
         while index < scan.count {
             guard scan[index] == Self.openParenthesis else {
-                throw .malformedParentheses(position: index + 1, expected: "\"(\" opening an Application Identifier",
-                                            found: GS1DecodeError.describe(scan[index]))
+                throw .malformedParentheses(
+                    position: index + 1, expected: "\"(\" opening an Application Identifier",
+                    found: GS1DecodeError.describe(scan[index]))
             }
             var close = index + 1
             while close < scan.count, close - index <= 4, Self.isDigit(scan[close]) { close += 1 }
@@ -104,8 +111,9 @@ struct GS1ElementParser {
                 throw .expectedApplicationIdentifier(position: close + 1, found: GS1DecodeError.describe(found))
             }
             guard found == Self.closeParenthesis else {
-                throw .malformedParentheses(position: close + 1, expected: "\")\" closing the Application Identifier",
-                                            found: GS1DecodeError.describe(found))
+                throw .malformedParentheses(
+                    position: close + 1, expected: "\")\" closing the Application Identifier",
+                    found: GS1DecodeError.describe(found))
             }
             guard let spec = GS1ApplicationIdentifierTable.lookup(digits) else {
                 if let allowed = GS1ApplicationIdentifierTable.decimalFamily(digits) {
@@ -124,9 +132,11 @@ struct GS1ElementParser {
                 positions.append(cursor + 1)
                 cursor += 1
             }
-            elements.append(try element(spec, aiPosition: index + 2, valuePosition: close + 2, value: value,
-                                        positions: positions,
-                                        separated: false))
+            elements.append(
+                try element(
+                    spec, aiPosition: index + 2, valuePosition: close + 2, value: value,
+                    positions: positions,
+                    separated: false))
             index = cursor
         }
         return elements
@@ -153,12 +163,15 @@ struct GS1ElementParser {
     ) throws(GS1DecodeError) -> GS1Element {
         try GS1ValueValidation.checkCharacters(spec, value: value, positions: positions, separated: separated)
         if value.count < spec.minLength || value.count > spec.maxLength {
-            throw .wrongLength(ai: spec.ai, position: valuePosition, length: value.count,
-                               expected: GS1ValueValidation.lengthText(spec))
+            throw .wrongLength(
+                ai: spec.ai, position: valuePosition, length: value.count,
+                expected: GS1ValueValidation.lengthText(spec))
         }
-        let decoded = try GS1ValueValidation.validate(spec, value: value, positions: positions,
-                                                      currentYear: currentYear)
-        return GS1Element(ai: spec.ai, title: spec.title, value: String(decoding: value, as: UTF8.self),
-                          position: aiPosition, decoded: decoded)
+        let decoded = try GS1ValueValidation.validate(
+            spec, value: value, positions: positions,
+            currentYear: currentYear)
+        return GS1Element(
+            ai: spec.ai, title: spec.title, value: String(decoding: value, as: UTF8.self),
+            position: aiPosition, decoded: decoded)
     }
 }

@@ -38,7 +38,8 @@ enum GS1ValueValidation {
         var componentStart = 0
         for (offset, byte) in value.enumerated() {
             while componentIndex < spec.components.count - 1,
-                  offset - componentStart >= spec.components[componentIndex].maxLength {
+                offset - componentStart >= spec.components[componentIndex].maxLength
+            {
                 componentStart += spec.components[componentIndex].maxLength
                 componentIndex += 1
             }
@@ -48,8 +49,9 @@ enum GS1ValueValidation {
             if separated && !spec.isFixedLength && componentIndex == spec.components.count - 1 {
                 expected += " or a GS separator (FNC1)"
             }
-            throw .invalidCharacter(ai: spec.ai, position: positions[offset], found: GS1DecodeError.describe(byte),
-                                    expected: expected)
+            throw .invalidCharacter(
+                ai: spec.ai, position: positions[offset], found: GS1DecodeError.describe(byte),
+                expected: expected)
         }
     }
 
@@ -111,8 +113,9 @@ private struct ComponentCheck {
             let expected = GS1Mod10.compute(digits.dropLast())
             let found = Int(digits[range.upperBound - 1] - 0x30)
             if found != expected {
-                throw .wrongCheckDigit(ai: spec.ai, position: positions[range.upperBound - 1],
-                                       found: Character(String(found)), expected: Character(String(expected)))
+                throw .wrongCheckDigit(
+                    ai: spec.ai, position: positions[range.upperBound - 1],
+                    found: Character(String(found)), expected: Character(String(expected)))
             }
         case .date(let dayMayBeZero):
             date = try checkDate(at: range.lowerBound, dayMayBeZero: dayMayBeZero)
@@ -146,8 +149,9 @@ private struct ComponentCheck {
     private func number(at offset: Int) -> Int { Int(value[offset] - 0x30) * 10 + Int(value[offset + 1] - 0x30) }
 
     private func invalid(at offset: Int, _ problem: String) -> GS1DecodeError {
-        .invalidDate(ai: spec.ai, position: positions[offset], value: String(decoding: value, as: UTF8.self),
-                     problem: problem)
+        .invalidDate(
+            ai: spec.ai, position: positions[offset], value: String(decoding: value, as: UTF8.self),
+            problem: problem)
     }
 
     private func checkField(at offset: Int, name: String, max: Int) throws(GS1DecodeError) -> Int {
@@ -172,8 +176,10 @@ private struct ComponentCheck {
         }
         guard (1...lastDay).contains(day) else {
             let lowest = dayMayBeZero ? "00" : "01"
-            throw invalid(at: offset + 4, "day \(GS1Date.pad(day, 2)) is out of range for "
-                + "\(GS1Date.pad(year, 4))-\(GS1Date.pad(month, 2)), expected \(lowest)–\(lastDay)")
+            throw invalid(
+                at: offset + 4,
+                "day \(GS1Date.pad(day, 2)) is out of range for "
+                    + "\(GS1Date.pad(year, 4))-\(GS1Date.pad(month, 2)), expected \(lowest)–\(lastDay)")
         }
         return GS1Date(year: year, month: month, day: day)
     }

@@ -60,7 +60,7 @@ public struct SymbologyIdentifier: Sendable, Hashable, CustomStringConvertible {
     public static func detect(_ scan: some Collection<UInt8>) -> SymbologyIdentifier? {
         var bytes = scan.makeIterator()
         guard bytes.next() == UInt8(ascii: "]"), let code = bytes.next(), let modifier = bytes.next(),
-              isLetter(code), isLetter(modifier) || isDigit(modifier)
+            isLetter(code), isLetter(modifier) || isDigit(modifier)
         else { return nil }
         return SymbologyIdentifier(code: Character(Unicode.Scalar(code)), modifier: Character(Unicode.Scalar(modifier)))
     }

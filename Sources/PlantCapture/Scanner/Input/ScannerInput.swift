@@ -37,7 +37,9 @@ public final class ScannerInput: InputAdapter {
     }
 
     /// For `InputRegistry`: the plant id and current orders come from the agent's context.
-    public static func make(name: String, configuration: ScannerConfiguration, context: InputContext) -> any InputAdapter {
+    public static func make(name: String, configuration: ScannerConfiguration, context: InputContext)
+        -> any InputAdapter
+    {
         ScannerInput(name: name, configuration: configuration, plant: context.plant, currentOrder: context.currentOrder)
     }
 
