@@ -69,10 +69,11 @@ struct FileDropIngestionTests {
             sink.crash(atCall: nil)
             let reports = drop.process(movedIn: ["a.csv", "b.csv"], now: 2)
             #expect(reports.map(\.name) == ["a.csv", "b.csv"])
-            #expect(sink.events.compactMap { event -> String? in
-                if case .inventoryMovement(let movement) = event.payload { return movement.item }
-                return nil
-            } == ["M-1", "M-2", "M-3", "M-4"])
+            #expect(
+                sink.events.compactMap { event -> String? in
+                    if case .inventoryMovement(let movement) = event.payload { return movement.item }
+                    return nil
+                } == ["M-1", "M-2", "M-3", "M-4"])
         }
     }
 

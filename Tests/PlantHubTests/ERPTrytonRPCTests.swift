@@ -8,8 +8,12 @@ import Testing
         let body = TrytonRPC.requestBody(
             id: 7, method: "model.stock.move.create",
             params: [
-                [["quantity": TrytonRPC.float(DecimalNumber("12.5")!), "unit_price": TrytonRPC.decimal(.zero),
-                  "effective_date": TrytonRPC.date(CivilDate(year: 2026, month: 11, day: 2)!)]],
+                [
+                    [
+                        "quantity": TrytonRPC.float(DecimalNumber("12.5")!), "unit_price": TrytonRPC.decimal(.zero),
+                        "effective_date": TrytonRPC.date(CivilDate(year: 2026, month: 11, day: 2)!),
+                    ]
+                ],
                 ["company": 1],
             ])
         #expect(
@@ -30,41 +34,57 @@ import Testing
     }
 
     @Test func numbersFromTrytonBecomeExactDecimals() throws {
-        let values = try JSONParser.parse(Array(#"[100.0, 12.5, 0.10, -0.0, {"__class__":"Decimal","decimal":"3.50"}, 1e-05, "7"]"#.utf8))
-            .arrayValue!
-        #expect(values.map { TrytonRPC.decimalValue($0)?.description } == ["100", "12.5", "0.1", "0", "3.5", "0.00001", nil])
+        let values = try JSONParser.parse(
+            Array(#"[100.0, 12.5, 0.10, -0.0, {"__class__":"Decimal","decimal":"3.50"}, 1e-05, "7"]"#.utf8)
+        )
+        .arrayValue!
+        #expect(
+            values.map { TrytonRPC.decimalValue($0)?.description } == [
+                "100", "12.5", "0.1", "0", "3.5", "0.00001", nil,
+            ])
     }
 
     @Test func resultOfASuccessfulCall() {
         let answer = TrytonRPC.result(
-            status: 200, retryAfter: nil, body: Array(#"{"id":1,"result":[1,"abc",null]}"#.utf8), method: "common.db.login")
+            status: 200, retryAfter: nil, body: Array(#"{"id":1,"result":[1,"abc",null]}"#.utf8),
+            method: "common.db.login")
         #expect(answer == .success([1, "abc", .null]))
     }
 
     @Test func userValidationAndAccessErrorsArePermanentWithTrytonsMessage() {
-        let body = #"{"id":1,"error":["UserError",["You can not call \"run\" on \"[WO-4711]\" of \"Production\".","",null]]}"#
+        let body =
+            #"{"id":1,"error":["UserError",["You can not call \"run\" on \"[WO-4711]\" of \"Production\".","",null]]}"#
         #expect(
             TrytonRPC.result(status: 200, retryAfter: nil, body: Array(body.utf8), method: "model.production.run")
-                == .failure(.permanent(
-                    #"Tryton model.production.run: UserError: You can not call "run" on "[WO-4711]" of "Production"."#)))
-        let domain = #"{"error":["DomainValidationError",["The value for field \"Output Materials\" is not valid.","details"]]}"#
+                == .failure(
+                    .permanent(
+                        #"Tryton model.production.run: UserError: You can not call "run" on "[WO-4711]" of "Production"."#
+                    )))
+        let domain =
+            #"{"error":["DomainValidationError",["The value for field \"Output Materials\" is not valid.","details"]]}"#
         #expect(
             TrytonRPC.result(status: 200, retryAfter: nil, body: Array(domain.utf8), method: "model.production.write")
-                == .failure(.permanent(#"Tryton model.production.write: DomainValidationError: The value for field "#
-                    + #""Output Materials" is not valid. details"#)))
+                == .failure(
+                    .permanent(
+                        #"Tryton model.production.write: DomainValidationError: The value for field "#
+                            + #""Output Materials" is not valid. details"#)))
         let access = #"{"error":["AccessError",["You are not allowed to access \"Stock Move\".",""]]}"#
         #expect(
             TrytonRPC.result(status: 200, retryAfter: nil, body: Array(access.utf8), method: "model.stock.move.create")
-                == .failure(.permanent(#"Tryton model.stock.move.create: AccessError: You are not allowed to access "#
-                    + #""Stock Move"."#)))
+                == .failure(
+                    .permanent(
+                        #"Tryton model.stock.move.create: AccessError: You are not allowed to access "#
+                            + #""Stock Move"."#)))
     }
 
     @Test func lockedDatabaseConcurrencyAndServerFaultsAreTransient() {
         let concurrency = #"{"error":["ConcurrencyException",["Records were modified in the meanwhile"]]}"#
         #expect(
-            TrytonRPC.result(status: 200, retryAfter: nil, body: Array(concurrency.utf8), method: "model.production.write")
-                == .failure(.transient(
-                    "Tryton model.production.write: ConcurrencyException: Records were modified in the meanwhile")))
+            TrytonRPC.result(
+                status: 200, retryAfter: nil, body: Array(concurrency.utf8), method: "model.production.write")
+                == .failure(
+                    .transient(
+                        "Tryton model.production.write: ConcurrencyException: Records were modified in the meanwhile")))
         let fault = #"{"error":["object of type 'NoneType' has no len()","Traceback (most recent call last): ..."]}"#
         #expect(
             TrytonRPC.result(status: 200, retryAfter: nil, body: Array(fault.utf8), method: "model.stock.move.do")
@@ -85,8 +105,11 @@ import Testing
                 == .failure(.permanent("Tryton m: HTTP 404: Not Found")))
         #expect(
             TrytonRPC.result(status: 200, retryAfter: nil, body: Array("<html>".utf8), method: "m")
-                == .failure(.transient("Tryton m: the answer is not JSON: "
-                    + "\((try? JSONParser.parse(Array("<html>".utf8))).map { "\($0)" } ?? parseError("<html>"))")))
+                == .failure(
+                    .transient(
+                        "Tryton m: the answer is not JSON: "
+                            + "\((try? JSONParser.parse(Array("<html>".utf8))).map { "\($0)" } ?? parseError("<html>"))"
+                    )))
     }
 
     @Test func orderTransitionsStartFromTheStateTrytonHasReached() {
@@ -100,7 +123,9 @@ import Testing
 
     @Test func failuresReachTheOutboxAsDeliveryFailures() {
         #expect(TrytonFailure.permanent("x").deliveryFailure == .permanent("x"))
-        #expect(TrytonFailure.transient("y", retryAfter: .seconds(2)).deliveryFailure == .transient("y", retryAfter: .seconds(2)))
+        #expect(
+            TrytonFailure.transient("y", retryAfter: .seconds(2)).deliveryFailure
+                == .transient("y", retryAfter: .seconds(2)))
         #expect(TrytonFailure.sessionExpired.deliveryFailure == .transient("Tryton refused the session twice in a row"))
     }
 

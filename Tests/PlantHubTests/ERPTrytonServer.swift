@@ -9,7 +9,8 @@ import PlantModel
 /// version; each test copies the database and runs its own trytond on a free 127.0.0.1 port.
 final class TrytonServer {
     static let version = "8.2"
-    static let cache = ProcessInfo.processInfo.environment["PLANTSYNC_TRYTON_CACHE"]
+    static let cache =
+        ProcessInfo.processInfo.environment["PLANTSYNC_TRYTON_CACHE"]
         ?? "/var/cache/plantsync-tests/tryton-\(version)"
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path
@@ -25,7 +26,9 @@ final class TrytonServer {
         try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)
         let install = try run(repository + "/Scripts/erp.d/tryton-install", [venv])
         if install == 2 {
-            print("ERPTrytonLiveTests skipped: pip cannot install trytond \(version) (Scripts/erp.d/tryton-install exit 2)")
+            print(
+                "ERPTrytonLiveTests skipped: pip cannot install trytond \(version) (Scripts/erp.d/tryton-install exit 2)"
+            )
             return nil
         }
         guard install == 0 else { throw TrytonServerError("tryton-install exit \(install)") }
@@ -41,8 +44,13 @@ final class TrytonServer {
                 throw TrytonServerError("tryton-setup failed")
             }
             setenv("TRYTONPASSFILE", prepared + "/admin.password", 1)
-            guard try run(venv + "/bin/trytond-admin", ["-c", prepared + "/trytond.conf", "-d", "plantsync",
-                "-u", "plantsync", "--activate-dependencies"]) == 0
+            guard
+                try run(
+                    venv + "/bin/trytond-admin",
+                    [
+                        "-c", prepared + "/trytond.conf", "-d", "plantsync",
+                        "-u", "plantsync", "--activate-dependencies",
+                    ]) == 0
             else { throw TrytonServerError("activating the plantsync module failed") }
             _ = FileManager.default.createFile(atPath: prepared + "/ready", contents: Data())
         }
@@ -66,8 +74,10 @@ final class TrytonServer {
         try process.run()
     }
 
-    var password: String { (try? String(contentsOfFile: directory.path + "/admin.password", encoding: .utf8))!
-        .trimmingCharacters(in: .whitespacesAndNewlines) }
+    var password: String {
+        (try? String(contentsOfFile: directory.path + "/admin.password", encoding: .utf8))!
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
 
     func stop() {
         if process.isRunning {
@@ -82,7 +92,8 @@ final class TrytonServer {
             url: HTTPURL(scheme: .http, host: "127.0.0.1", port: port, path: ""), allowPlainHTTP: true,
             database: "plantsync", user: "admin", password: SecretFile(path: "/test/tryton.password", value: password),
             plants: [.init(plant: "P100", company: 1, warehouse: "WH")],
-            products: ["MAT-200": "RM-200", "04012345678901": "RM-200"], locations: ["A-01-02": "A-01", "B-07": "B-07"],
+            products: ["MAT-200": "RM-200", "04012345678901": "RM-200"],
+            locations: ["A-01-02": "A-01", "B-07": "B-07"],
             units: ["PCE": "u", "KG": "kg"], scrapLocation: nil, requestTimeout: .seconds(30))
     }
 

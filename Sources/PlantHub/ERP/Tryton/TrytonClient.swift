@@ -82,7 +82,8 @@ final class TrytonClient {
             throw .transient("Tryton \(endpoint) \(method): \(error)")
         }
         if authorization == nil && (response.status == 401 || response.status == 403) {
-            throw .transient("Tryton \(method) for user \(user): HTTP \(response.status) (check user and password_file)")
+            throw .transient(
+                "Tryton \(method) for user \(user): HTTP \(response.status) (check user and password_file)")
         }
         switch TrytonRPC.result(
             status: response.status, retryAfter: response.headers["Retry-After"], body: response.body, method: method)

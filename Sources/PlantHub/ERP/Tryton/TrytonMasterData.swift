@@ -84,8 +84,9 @@ final class TrytonMasterData {
         let keys = [item, gtin].compactMap { $0 }
         guard let key = keys.first(where: { settings.products[$0] != nil }), let code = settings.products[key] else {
             let named = keys.map { $0 == item ? "item \($0)" : "GTIN \($0)" }.joined(separator: " / ")
-            throw .permanent("\(named.isEmpty ? "a movement without item or GTIN" : named) is not mapped "
-                + "to a Tryton product (tryton.products)")
+            throw .permanent(
+                "\(named.isEmpty ? "a movement without item or GTIN" : named) is not mapped "
+                    + "to a Tryton product (tryton.products)")
         }
         if let known = products[code] { return known }
         let rows = try searchRead("product.product", [["code", "=", .string(code)]], ["default_uom"], company: company)
@@ -115,7 +116,8 @@ final class TrytonMasterData {
     func currency(company: Int) throws(TrytonFailure) -> Int64 {
         if let id = currencies[company] { return id }
         let rows = try client.model(
-            "company.company", "read", [[.integer(Int64(company))], ["currency"]], context: Self.context(company: company))
+            "company.company", "read", [[.integer(Int64(company))], ["currency"]],
+            context: Self.context(company: company))
         guard let id = rows.arrayValue?.first?.objectValue?["currency"]?.numberValue?.int64Value else {
             throw .permanent("Tryton has no company \(company) with a currency")
         }

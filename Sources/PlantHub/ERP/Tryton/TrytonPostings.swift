@@ -30,8 +30,9 @@ struct TrytonPostings {
                     + confirmation.plant)
         }
         guard orders.count == 1 else {
-            throw .permanent("production order \(confirmation.order) is ambiguous in Tryton: \(orders.count) "
-                + "productions have that reference")
+            throw .permanent(
+                "production order \(confirmation.order) is ambiguous in Tryton: \(orders.count) "
+                    + "productions have that reference")
         }
         guard let product = order["product"]?.numberValue?.int64Value,
             let production = order["location"]?.numberValue?.int64Value
@@ -52,11 +53,14 @@ struct TrytonPostings {
                     [
                         "product": .integer(product), "unit": .integer(unit), "quantity": TrytonRPC.float(quantity),
                         "from_location": .integer(production), "to_location": .integer(location),
-                        "company": .integer(Int64(company)), "unit_price": Self.zeroPrice, "currency": .integer(currency),
+                        "company": .integer(Int64(company)), "unit_price": Self.zeroPrice,
+                        "currency": .integer(currency),
                         "plantsync_event": .string(key),
                     ]
                 }
-                if !confirmation.yield.isZero { moves.append(move(confirmation.yield, to: warehouse.storage, key: eventID)) }
+                if !confirmation.yield.isZero {
+                    moves.append(move(confirmation.yield, to: warehouse.storage, key: eventID))
+                }
                 if postScrap, let scrapCode = settings.scrapLocation {
                     let scrap = try master.location(scrapCode, company: company)
                     moves.append(move(confirmation.scrap, to: scrap, key: scrapKey))
@@ -76,7 +80,8 @@ struct TrytonPostings {
     /// Calls the workflow buttons still ahead of the order's current state (read first).
     func walk(order: Int64, reference: String, to target: String, company: Int) throws(TrytonFailure) {
         let context = TrytonMasterData.context(company: company)
-        let state = try master.searchRead("production", [["id", "=", .integer(order)]], ["state"], company: company)
+        let state =
+            try master.searchRead("production", [["id", "=", .integer(order)]], ["state"], company: company)
             .first?["state"]?.stringValue ?? "?"
         guard let buttons = TrytonOrderTransitions.buttons(from: state, to: target) else {
             throw .permanent("production order \(reference) is \(state) in Tryton, cannot bring it to \(target)")
@@ -98,8 +103,9 @@ struct TrytonPostings {
         let company = mapping.company
         let context = TrytonMasterData.context(company: company)
         guard let quantity = movement.quantity, let eventUnit = movement.unit else {
-            throw .permanent("a \(movement.kind.rawValue) without quantity (a whole SSCC \(movement.sscc ?? "")) "
-                + "cannot be posted to Tryton: a stock move needs a quantity")
+            throw .permanent(
+                "a \(movement.kind.rawValue) without quantity (a whole SSCC \(movement.sscc ?? "")) "
+                    + "cannot be posted to Tryton: a stock move needs a quantity")
         }
         let posted = try master.searchRead(
             "stock.move", [["plantsync_event", "=", .string(eventID)]], ["state"], company: company)
@@ -143,7 +149,10 @@ struct TrytonPostings {
         }
         switch movement.kind {
         case .receipt:
-            return (try master.location(settings.supplierLocation, company: company), try mapped(movement.toLocation, "to_location"))
+            return (
+                try master.location(settings.supplierLocation, company: company),
+                try mapped(movement.toLocation, "to_location")
+            )
         case .issue:
             return (try mapped(movement.fromLocation, "from_location"), try master.warehouse(mapping).production)
         case .transfer:

@@ -67,7 +67,9 @@ enum TrytonRPC {
     }
 
     /// The `result` of an answer, or why there is none.
-    static func result(status: Int, retryAfter: String?, body: [UInt8], method: String) -> Result<JSONValue, TrytonFailure> {
+    static func result(status: Int, retryAfter: String?, body: [UInt8], method: String) -> Result<
+        JSONValue, TrytonFailure
+    > {
         if status == 401 || status == 403 { return .failure(.sessionExpired) }
         guard status == 200 else {
             let text = String(decoding: body.prefix(maxMessageBytes), as: UTF8.self)
