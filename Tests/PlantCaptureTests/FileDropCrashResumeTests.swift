@@ -32,7 +32,7 @@ struct FileDropCrashResumeTests {
             #expect(folder.names()?.contains("big.csv") == true)  // never archived before its last chunk
             #expect(
                 crashed.statistics.lastError == "big.csv: journal refused (test crash point); the file stays and "
-                    + "is tried again")
+                    + "is tried again, later files wait behind it")
             sink.crash(atCall: nil)
         }
         var asked = 0
