@@ -33,7 +33,9 @@ import Testing
         let elapsed = ContinuousClock.now - started
         let table = text.split(separator: "\n").filter { $0.hasPrefix("|") || $0.hasPrefix("total ") }
         print("ChaosShortTests (\(elapsed)):\n" + table.joined(separator: "\n"))
-        #expect(process.terminationStatus == 0, "Scripts/chaos exited \(process.terminationStatus):\n\(text.suffix(12_000))")
+        #expect(
+            process.terminationStatus == 0, "Scripts/chaos exited \(process.terminationStatus):\n\(text.suffix(12_000))"
+        )
         // Every scenario of the short suite ran and passed: none skipped, none missing from the table.
         for scenario in ["2 agent SIGKILL", "3 hub SIGKILL", "4 network faults", "5 disk full", "6 fsync failure"] {
             let row = table.first { $0.contains("| \(scenario) ") }
