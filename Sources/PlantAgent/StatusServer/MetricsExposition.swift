@@ -1,66 +1,5 @@
 import PlantJournal
-
-/// Prometheus text exposition format 0.0.4: `# HELP` and `# TYPE` before each family, names
-/// with the `plantsync_` prefix, base units (seconds, bytes), `_total` on counters. Labels are
-/// only stream, input, type and state names — all bounded by the configuration.
-struct MetricsText {
-    enum Kind: String {
-        case counter, gauge
-    }
-
-    private(set) var text = ""
-
-    mutating func family(
-        _ name: String, _ kind: Kind, _ help: String, _ samples: [(labels: [(String, String)], value: String)]
-    ) {
-        precondition(kind != .counter || name.hasSuffix("_total"), "counter \(name) must end in _total")
-        text += "# HELP \(name) \(Self.escapeHelp(help))\n# TYPE \(name) \(kind.rawValue)\n"
-        for sample in samples {
-            text += name
-            if !sample.labels.isEmpty {
-                text += "{" + sample.labels.map { "\($0.0)=\"\(Self.escapeLabel($0.1))\"" }.joined(separator: ",") + "}"
-            }
-            text += " \(sample.value)\n"
-        }
-    }
-
-    mutating func single(_ name: String, _ kind: Kind, _ help: String, _ value: String) {
-        family(name, kind, help, [([], value)])
-    }
-
-    static func escapeLabel(_ value: String) -> String {
-        var out = ""
-        for character in value {
-            switch character {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
-
-    static func escapeHelp(_ value: String) -> String {
-        value.replacingAll("\\", with: "\\\\").replacingAll("\n", with: "\\n")
-    }
-
-    /// Milliseconds since the epoch as seconds with millisecond precision.
-    static func seconds(milliseconds: Int64) -> String {
-        let sign = milliseconds < 0 ? "-" : ""
-        let magnitude = milliseconds.magnitude
-        let fraction = magnitude % 1000
-        if fraction == 0 { return "\(sign)\(magnitude / 1000)" }
-        let digits = String(fraction)
-        return "\(sign)\(magnitude / 1000).\(String(repeating: "0", count: 3 - digits.count))\(digits)"
-    }
-}
-
-extension String {
-    fileprivate func replacingAll(_ target: String, with replacement: String) -> String {
-        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
-    }
-}
+import PlantNet
 
 /// The agent's `/metrics`.
 enum MetricsExposition {
@@ -68,7 +7,7 @@ enum MetricsExposition {
     static let hubStates = ["unknown", "reachable", "unreachable", "auth failure", "certificate failure"]
 
     static func agent(_ status: AgentStatus) -> String {
-        var out = MetricsText()
+        var out = PrometheusText()
         let now = status.readAt
         let rows = status.streams
         func perStream(_ value: (AgentStatus.StreamRow) -> String?) -> [(labels: [(String, String)], value: String)] {
@@ -83,7 +22,7 @@ enum MetricsExposition {
         out.family(
             "plantsync_stream_oldest_pending_age_seconds", .gauge,
             "Age of the oldest pending event; 0 when nothing is pending.",
-            perStream { MetricsText.seconds(milliseconds: $0.backlog.oldestPendingAge(now: now) ?? 0) })
+            perStream { PrometheusText.seconds(milliseconds: $0.backlog.oldestPendingAge(now: now) ?? 0) })
         out.family(
             "plantsync_stream_journaled_events_total", .counter,
             "Events journaled in this stream (its last sequence number; restarts with a new journal epoch).",
@@ -94,7 +33,7 @@ enum MetricsExposition {
             perStream { String($0.backlog.acknowledgedSeq) })
         out.family(
             "plantsync_stream_last_ack_timestamp_seconds", .gauge, "When the hub last acknowledged (Unix time).",
-            perStream { $0.backlog.acknowledgedAt.map { MetricsText.seconds(milliseconds: $0) } })
+            perStream { $0.backlog.acknowledgedAt.map { PrometheusText.seconds(milliseconds: $0) } })
         out.family(
             "plantsync_stream_drain_rate_events_per_second", .gauge,
             "Events acknowledged per second over the last minute.",
@@ -118,7 +57,7 @@ enum MetricsExposition {
             })
         out.family(
             "plantsync_hub_last_error_timestamp_seconds", .gauge, "When forwarding last failed (Unix time).",
-            hub?.lastErrorAt.map { [([], MetricsText.seconds(milliseconds: $0))] } ?? [])
+            hub?.lastErrorAt.map { [([], PrometheusText.seconds(milliseconds: $0))] } ?? [])
 
         let inputs = status.state?.inputs ?? []
         func perInput(_ value: (AgentStateRecord.Input) -> String?) -> [(labels: [(String, String)], value: String)] {
@@ -139,7 +78,7 @@ enum MetricsExposition {
             perInput { String($0.quarantined) })
         out.family(
             "plantsync_input_last_data_timestamp_seconds", .gauge, "When the input last received data (Unix time).",
-            perInput { $0.lastData.map { MetricsText.seconds(milliseconds: $0) } })
+            perInput { $0.lastData.map { PrometheusText.seconds(milliseconds: $0) } })
 
         if let disk = status.state?.disk {
             out.single(
@@ -163,7 +102,7 @@ enum MetricsExposition {
         if let started = status.state?.startedAt {
             out.single(
                 "plantsync_agent_start_time_seconds", .gauge, "When the agent started (Unix time).",
-                MetricsText.seconds(milliseconds: started))
+                PrometheusText.seconds(milliseconds: started))
         }
         return out.text
     }

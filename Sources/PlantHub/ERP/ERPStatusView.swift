@@ -94,28 +94,24 @@ struct ERPStatusView: Sendable {
     }
 
     static func exposition(_ snapshot: Snapshot) -> String {
-        var out = ""
-        func family(_ name: String, _ kind: String, _ help: String, _ samples: [([(String, String)], String)]) {
-            out += "# HELP \(name) \(help)\n# TYPE \(name) \(kind)\n"
-            for (labels, value) in samples {
-                let text = labels.map { "\($0.0)=\"\(StatusPages.escapeLabel($0.1))\"" }.joined(separator: ",")
-                out += "\(name){\(text)} \(value)\n"
-            }
+        var out = PrometheusText()
+        func family(_ name: String, _ kind: PrometheusText.Kind, _ help: String, _ samples: [PrometheusText.Sample]) {
+            out.family(name, kind, help, samples)
         }
         func labels(_ row: ERPStreamProgress) -> [(String, String)] {
             [("connector", row.connector), ("plant", row.plant), ("stream", row.stream)]
         }
         family(
-            "plantsync_hub_erp_delivered_events_total", "counter", "Events the ERP accepted, per connector and stream.",
+            "plantsync_hub_erp_delivered_events_total", .counter, "Events the ERP accepted, per connector and stream.",
             snapshot.progress.map { (labels($0), String($0.delivered)) })
         family(
-            "plantsync_hub_erp_pending_events", "gauge", "Events stored but not yet accepted by the ERP.",
+            "plantsync_hub_erp_pending_events", .gauge, "Events stored but not yet accepted by the ERP.",
             snapshot.progress.map { (labels($0), String($0.pending)) })
         family(
-            "plantsync_hub_erp_consecutive_failures", "gauge", "Transient posting failures since the last success.",
+            "plantsync_hub_erp_consecutive_failures", .gauge, "Transient posting failures since the last success.",
             snapshot.progress.map { (labels($0), String($0.failures)) })
         family(
-            "plantsync_hub_erp_parked", "gauge",
+            "plantsync_hub_erp_parked", .gauge,
             "1 while a posting the ERP refused for good holds the stream (see plantsync hub erp-errors).",
             snapshot.parked.map {
                 (
@@ -126,10 +122,10 @@ struct ERPStatusView: Sendable {
                 )
             })
         family(
-            "plantsync_hub_consumer_lag_events", "gauge", "Events stored but not acknowledged by the consumer.",
+            "plantsync_hub_consumer_lag_events", .gauge, "Events stored but not acknowledged by the consumer.",
             snapshot.positions.map {
                 ([("consumer", $0.consumer), ("plant", $0.plant), ("stream", $0.stream)], String($0.lag))
             })
-        return out
+        return out.text
     }
 }

@@ -42,14 +42,10 @@ struct StatusPages: Sendable {
     // MARK: Prometheus
 
     static func exposition(_ statuses: [PlantStatus], now: Int64) -> String {
-        var out = ""
-        typealias Sample = (labels: [(String, String)], value: String)
-        func family(_ name: String, _ kind: String, _ help: String, _ samples: [Sample]) {
-            out += "# HELP \(name) \(help)\n# TYPE \(name) \(kind)\n"
-            for sample in samples {
-                let labels = sample.labels.map { "\($0.0)=\"\(escapeLabel($0.1))\"" }.joined(separator: ",")
-                out += name + (labels.isEmpty ? "" : "{\(labels)}") + " \(sample.value)\n"
-            }
+        var out = PrometheusText()
+        typealias Sample = PrometheusText.Sample
+        func family(_ name: String, _ kind: PrometheusText.Kind, _ help: String, _ samples: [Sample]) {
+            out.family(name, kind, help, samples)
         }
         func perStream(_ value: (PlantStatus, StreamStatus) -> String?) -> [Sample] {
             statuses.flatMap { plant in
@@ -58,47 +54,31 @@ struct StatusPages: Sendable {
                 }
             }
         }
-        family("plantsync_hub_plants", "gauge", "Plants configured or stored.", [([], String(statuses.count))])
+        family("plantsync_hub_plants", .gauge, "Plants configured or stored.", [([], String(statuses.count))])
         family(
-            "plantsync_hub_plant_last_seen_timestamp_seconds", "gauge", "When the plant last sent a batch (Unix time).",
-            statuses.compactMap { plant in plant.lastSeenAt.map { ([("plant", plant.plant)], seconds($0)) } })
+            "plantsync_hub_plant_last_seen_timestamp_seconds", .gauge, "When the plant last sent a batch (Unix time).",
+            statuses.compactMap { plant in
+                plant.lastSeenAt.map { ([("plant", plant.plant)], PrometheusText.seconds(milliseconds: $0)) }
+            })
         family(
-            "plantsync_hub_stream_stored_events_total", "counter",
+            "plantsync_hub_stream_stored_events_total", .counter,
             "Events stored for the stream (its feed position; never reused).",
             perStream { String($1.feedThrough) })
         family(
-            "plantsync_hub_stream_acked_seq", "gauge", "Highest sequence number stored for the current epoch.",
+            "plantsync_hub_stream_acked_seq", .gauge, "Highest sequence number stored for the current epoch.",
             perStream { String($1.ackedThrough) })
         family(
-            "plantsync_hub_stream_reported_pending_events", "gauge",
+            "plantsync_hub_stream_reported_pending_events", .gauge,
             "Backlog the agent reported with its latest batch.", perStream { $1.backlog.map { String($0.pending) } })
         family(
-            "plantsync_hub_stream_lag_seconds", "gauge",
+            "plantsync_hub_stream_lag_seconds", .gauge,
             "Estimated age of the oldest event the plant has not delivered yet.",
             perStream { $1.lagSeconds(now: now).map(String.init) })
         family(
-            "plantsync_hub_stream_last_batch_timestamp_seconds", "gauge",
+            "plantsync_hub_stream_last_batch_timestamp_seconds", .gauge,
             "When the latest batch was accepted (Unix time).",
-            perStream { $1.lastBatchAt.map(seconds) })
-        return out
-    }
-
-    static func escapeLabel(_ value: String) -> String {
-        var out = ""
-        for character in value {
-            switch character {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
-
-    static func seconds(_ milliseconds: Int64) -> String {
-        let fraction = String(milliseconds % 1000)
-        return "\(milliseconds / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)"
+            perStream { $1.lastBatchAt.map { PrometheusText.seconds(milliseconds: $0) } })
+        return out.text
     }
 
     // MARK: HTML
