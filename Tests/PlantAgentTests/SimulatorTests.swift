@@ -73,6 +73,35 @@ struct SimulatorTests {
         #expect(again.report == report)
     }
 
+    /// On a new connection the simulator first sends every tag's current value, stamped when it last
+    /// changed, oldest first: what a killed agent missed of the order or state comes back.
+    @Test func theInitialUpdateCarriesEveryTagsLastChangeOldestFirst() throws {
+        var simulation = LineSimulation()
+        simulation.messages = 100
+        simulation.orderEvery = 30
+        simulation.stopEvery = 0
+        simulation.startTime = 1_795_000_000_000
+        var generator = LineFeedGenerator(simulation, now: 0)
+        #expect(generator.initialUpdate() == nil)
+        for _ in 0..<35 { _ = generator.next() }
+        let text = String(decoding: try #require(generator.initialUpdate()), as: UTF8.self)
+        var seen: [(tag: String, value: String, time: Int64)] = []
+        for line in text.split(separator: "\n") {
+            let object = try #require(try JSONParser.parse(Array(line.utf8)).objectValue)
+            for value in object["values"]?.arrayValue ?? [] {
+                let entry = try #require(value.objectValue)
+                let text = entry["v"]?.stringValue ?? entry["v"]?.numberValue?.text ?? "?"
+                seen.append((entry["id"]!.stringValue!, text, entry["t"]!.numberValue!.int64Value!))
+            }
+        }
+        let start = simulation.startTime!
+        // Message 0 set the state; message 30 changed the order (alone); 34 was the last with counts.
+        #expect(seen.map(\.tag) == ["PLC1.L3.State", "PLC1.L3.Order", "PLC1.L3.GoodCount", "PLC1.L3.ScrapCount"])
+        #expect(seen.map(\.time) == [start, start + 30_000, start + 34_000, start + 34_000])
+        #expect(seen[1].value == "WO-2")
+        #expect(Int64(seen[2].value) == 100_000 + generator.report.good)
+    }
+
     @Test func everyScanDecodesWithValidCheckDigits() throws {
         var simulation = ScannerSimulation()
         simulation.scans = 400

@@ -247,4 +247,67 @@ import Testing
         #expect(line.confirmations.map(\.good) == [DecimalNumber(4), DecimalNumber(2)])
         #expect(line.confirmations.map(\.windowStart) == [at(0), at(15)])
     }
+
+    /// A kill loses what the process had not committed; after the restart an order change can arrive
+    /// before the counters: their next increase may hold units of the old order. It is booked to the new
+    /// order, flagged, and the totals stay exact.
+    @Test func anIncreaseFromACheckpointedReadingAcrossAnOrderChangeIsFlagged() throws {
+        var line = LineHarness()
+        line.order("WO-1", at(0))
+        line.send("good", 0, at(0))
+        line.send("good", 10, at(2))
+        let checkpoint = try AggregatorState(decoding: line.aggregator.state.encoded())
+
+        var restarted = LineHarness(state: checkpoint)
+        restarted.order("WO-2", at(5))  // the gateway's current values on reconnect: the order first
+        restarted.send("good", 40, at(6))
+        restarted.send("good", 45, at(7))
+        restarted.tick(at(15, 10))
+        let confirmations = line.confirmations + restarted.confirmations
+        #expect(confirmations.map(\.order) == ["WO-1", "WO-2"])
+        #expect(confirmations.map(\.good) == [DecimalNumber(10), DecimalNumber(35)])
+        #expect(confirmations.map(\.gapMilliseconds) == [0, minutes(4)])
+    }
+
+    @Test func anOrderChangeSeenLiveIsNotFlagged() throws {
+        var line = LineHarness()
+        line.order("WO-1", at(0))
+        line.send("good", 0, at(0))
+        line.send("good", 10, at(2))
+        line.order("WO-2", at(5))
+        line.send("good", 40, at(6))
+        line.tick(at(15, 10))
+        #expect(line.confirmations.map(\.gapMilliseconds) == [0, 0])
+
+        // After a restart, a counter that reports before any order change bridges no order change either.
+        var restarted = LineHarness(state: try AggregatorState(decoding: line.aggregator.state.encoded()))
+        restarted.send("good", 50, at(16))
+        restarted.order("WO-3", at(17))
+        restarted.send("good", 55, at(18))
+        restarted.tick(at(30, 10))
+        #expect(restarted.confirmations.map(\.gapMilliseconds) == [0, 0])
+        #expect(restarted.confirmations.map(\.good) == [DecimalNumber(10), DecimalNumber(5)])
+    }
+
+    /// Feeds send the order and the machine state only when they change, so the driver must make them
+    /// durable at once; counters can wait, a later reading carries what they missed.
+    @Test func orderAndStateChangesAskForACheckpointCountersDoNot() {
+        var line = LineHarness()
+        line.order("WO-1", at(0))
+        #expect(line.aggregator.checkpointDue)
+        line.aggregator.checkpointDue = false
+        line.send("good", 5, at(1))
+        line.send("good", 9, at(2))
+        #expect(!line.aggregator.checkpointDue)
+        line.order("WO-1", at(3))  // the same order again
+        #expect(!line.aggregator.checkpointDue)
+        line.send("state", 3, at(4))
+        #expect(line.aggregator.checkpointDue)
+        line.aggregator.checkpointDue = false
+        line.send("reason", .string("JAM"), at(4, 1))
+        #expect(line.aggregator.checkpointDue)
+        line.aggregator.checkpointDue = false
+        line.send("op", .string("0020"), at(5))
+        #expect(line.aggregator.checkpointDue)
+    }
 }

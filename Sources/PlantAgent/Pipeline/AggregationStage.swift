@@ -10,8 +10,11 @@ import Synchronization
 /// Feeds hand batches in through a bounded queue: when the stage is behind, `deliver` blocks,
 /// which pushes back on the feed's socket instead of growing memory. Each line's state is
 /// checkpointed in the same journal transaction as the events it produced (invariant 1), and
-/// every `checkpointInterval` in between, so a restart resumes from a state that matches the
-/// journal exactly; cumulative counters carry whatever happened in between into the next window.
+/// after every pass that changed it (at most every `checkpointInterval`; an order or machine state
+/// change at once), so a restart resumes from a state that matches the journal exactly and lacks
+/// only what the killed process had not yet committed. Cumulative counters carry that into the next
+/// window; an order change is sent once, so the sooner it is durable the less a kill can misbook.
+/// While the stage commits, feeds queue more batches, so commits group under load.
 final class AggregationStage: @unchecked Sendable {
     // @unchecked: `queue`, `running` and the aggregators are only touched under `condition`'s
     // lock (queue, running) or on the stage's own thread (aggregators, dirty, lastCheckpoint).
@@ -46,7 +49,7 @@ final class AggregationStage: @unchecked Sendable {
     init(
         lines: [LineConfiguration], plant: String, journal: Journal, forwarder: Forwarder?, logger: AgentLogger,
         clock: @escaping @Sendable () -> Timestamp = { Timestamp.now() }, maxQueuedBatches: Int = 256,
-        tickInterval: Duration = .seconds(1), checkpointInterval: Duration = .seconds(5)
+        tickInterval: Duration = .seconds(1), checkpointInterval: Duration = .zero
     ) throws {
         var aggregators: [LineAggregator] = []
         var persisted: Set<Int> = []
@@ -180,6 +183,7 @@ final class AggregationStage: @unchecked Sendable {
         }
         if force || now - lastCheckpoint >= checkpointInterval { checkpointed.formUnion(dirty) }
         checkpointed.formUnion(dirty.subtracting(persisted))
+        checkpointed.formUnion(dirty.filter { aggregators[$0].checkpointDue })
         guard !events.isEmpty || !checkpointed.isEmpty else { return }
         var checkpoints: [String: [UInt8]] = [:]
         for index in checkpointed {
@@ -216,6 +220,7 @@ final class AggregationStage: @unchecked Sendable {
                 Thread.sleep(forTimeInterval: min(5, 0.1 * Double(attempt)))
             }
         }
+        for index in checkpointed { aggregators[index].checkpointDue = false }
         dirty.subtract(checkpointed)
         persisted.formUnion(checkpointed)
         lastCheckpoint = now

@@ -93,12 +93,33 @@ public struct LineFeedGenerator: Sendable {
     private var index = 0
     private var lastState = ""
     private var lastOrder = ""
+    private var lastReason = ""
+    /// Source time each tag last changed, for `initialUpdate()`.
+    private var changed: [String: Int64] = [:]
     private let start: Int64
 
     public init(_ simulation: LineSimulation, now: Int64) {
         self.simulation = simulation
         self.random = SimulationRandom(seed: simulation.seed)
         self.start = simulation.startTime ?? now
+    }
+
+    /// What a gateway publishes when a connection opens: every tag's current value at the source time it
+    /// last changed (an OPC UA subscription delivers its items' current values when it starts). A feed
+    /// sends the order and machine state only when they change, so without this an agent that was
+    /// killed while such a change was in flight would never learn it. Nil before the first message.
+    public func initialUpdate() -> [UInt8]? {
+        guard index > 0 else { return nil }
+        var values: [(tag: String, value: TagValue, time: Int64)] = [
+            ("Order", .text(lastOrder), changed["Order"] ?? start),
+            ("State", .number(lastState), changed["State"] ?? start),
+            ("GoodCount", .number(String(good)), changed["GoodCount"] ?? start),
+            ("ScrapCount", .number(String(scrap)), changed["ScrapCount"] ?? start),
+        ]
+        if let time = changed["StopReason"] { values.append(("StopReason", .text(lastReason), time)) }
+        // Oldest first: an order change goes before the counts made after it.
+        values.sort { $0.time < $1.time }
+        return values.flatMap { encode([($0.tag, $0.value)], at: $0.time) }
     }
 
     /// The next message's bytes (one or more lines, each ending in LF), or nil when done.
@@ -126,7 +147,10 @@ public struct LineFeedGenerator: Sendable {
         let state = running ? LineSimulation.running : LineSimulation.down
         if state != lastState {
             lastState = state
-            if !running { values.append(("StopReason", .text(["JAM", "E-STOP", "MATERIAL"][random.below(3)]))) }
+            if !running {
+                lastReason = ["JAM", "E-STOP", "MATERIAL"][random.below(3)]
+                values.append(("StopReason", .text(lastReason)))
+            }
             values.append(("State", .number(state)))
         }
         if index > 0 && running && values.isEmpty {
@@ -147,6 +171,7 @@ public struct LineFeedGenerator: Sendable {
             values.append(("ScrapCount", .number(String(scrap))))
         }
         if simulation.orderEvery > 0 && (index + 1) % simulation.orderEvery == 0 { orderIndex += 1 }
+        for value in values { changed[value.tag] = time }
         report.messages += 1
         report.samples += values.count
         return encode(values, at: time)

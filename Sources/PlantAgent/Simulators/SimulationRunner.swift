@@ -12,9 +12,11 @@ public enum SimulationRunner {
         defer { link.close() }
         let pacer = Pacer(rate: simulation.rate)
         var index = 0
-        while let message = generator.next() {
+        while true {
+            let before = generator  // the values before this message, for a connection opened now
+            guard let message = generator.next() else { break }
             pacer.wait(forItem: index)
-            try link.send(message, deadline: .now + patience)
+            try link.send(message, deadline: .now + patience, greeting: { before.initialUpdate() })
             index += 1
         }
         return generator.report

@@ -49,11 +49,16 @@ final class SimulatorLink {
     /// The bound port in listen mode.
     var listeningPort: UInt16? { listener?.port }
 
-    /// Writes `bytes`, (re)connecting first when needed, until `deadline`.
-    func send(_ bytes: [UInt8], deadline: ContinuousClock.Instant) throws(SimulatorError) {
+    /// Writes `bytes`, (re)connecting first when needed, until `deadline`. On a new connection,
+    /// `greeting`'s bytes go first.
+    func send(
+        _ bytes: [UInt8], deadline: ContinuousClock.Instant, greeting: () -> [UInt8]? = { nil }
+    ) throws(SimulatorError) {
         while true {
+            let fresh = self.connection == nil
             let connection = try connected(deadline: deadline)
             do {
+                if fresh, let greeting = greeting() { try connection.write(greeting) }
                 try connection.write(bytes)
                 return
             } catch {

@@ -22,6 +22,15 @@ public struct LineAggregator: Sendable {
     /// Set after a restore or shutdown: the machine state between then and the next sample is unknown,
     /// so that time is booked to no state.
     var resumePending: Bool
+    /// Per role: the reading in `tracks` came from a checkpoint, not from this run. The first increase
+    /// after it bridges the restart, and whatever the feed sent meanwhile was never seen.
+    var restoredReadings: [Bool]
+    /// Source time of the last order or operation change seen in this run (not checkpointed).
+    var lastContextChange: Int64 = .min
+    /// Set when the order, operation, machine state or stop reason changed: the driver should checkpoint
+    /// `state` now, because a feed sends these only when they change, so a restart from an older
+    /// checkpoint would not learn them again. The driver clears it after checkpointing.
+    public var checkpointDue = false
 
     /// Longest order or operation value accepted (UTF-8 bytes), so that event ids stay within 512 bytes.
     public static let maxOrderLength = 64
@@ -49,6 +58,7 @@ public struct LineAggregator: Sendable {
             core.operation = operation
         }
         resumePending = state != nil
+        restoredReadings = tracks.map { $0 != nil }
     }
 
     /// A snapshot to checkpoint; `encoded()` gives its compact bytes.
@@ -117,12 +127,14 @@ public struct LineAggregator: Sendable {
             let newState = stateValues[value.text]
             if newState == nil { core.excluded.invalid += 1 }
             if let old = core.machineState, let newState, old != newState { core.part!.stateChanged = true }
+            if newState != core.machineState { checkpointDue = true }
             core.machineState = newState
             tracks[slot] = TagTrack(time: time, reading: value, raw: 0)
         case .reason:
             accountState(to: time)
             let reason: String? = value.text.isEmpty ? nil : value.text
             if core.machineState == .down && reason != core.reason { core.part!.stateChanged = true }
+            if reason != core.reason { checkpointDue = true }
             core.reason = reason
             tracks[slot] = TagTrack(time: time, reading: value, raw: 0)
         case .order, .operation:
@@ -142,6 +154,8 @@ public struct LineAggregator: Sendable {
             if role == .order { core.order = text } else { core.operation = text }
             if old != nil { core.part!.number += 1 }
             core.part!.start = cut
+            lastContextChange = time
+            checkpointDue = true
         }
         return outputs
     }
@@ -185,6 +199,8 @@ public struct LineAggregator: Sendable {
             return
         }
         tracks[Int(role.rawValue)] = TagTrack(time: time, reading: value, raw: raw)
+        let bridgesRestart = restoredReadings[Int(role.rawValue)]
+        restoredReadings[Int(role.rawValue)] = false
         guard let previous else { return }  // the first reading is the baseline
         let increase: UInt64
         switch CounterStep.between(
@@ -203,7 +219,10 @@ public struct LineAggregator: Sendable {
         }
         guard increase != 0 else { return }
         let silence = time - previous.time
-        if silence > configuration.gapMilliseconds {
+        // An increase from a checkpointed reading across an order change seen since the restart: some of
+        // it may have been made for the previous order, in samples lost with the killed process. It is
+        // booked to the new order and flagged, whatever its length.
+        if silence > configuration.gapMilliseconds || (bridgesRestart && previous.time < lastContextChange) {
             core.pendingGapMilliseconds = max(core.pendingGapMilliseconds, silence)
         }
         switch role {
