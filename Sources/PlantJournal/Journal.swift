@@ -43,6 +43,10 @@ public final class Journal: Sendable {
         }
     }
 
+    /// Committed events that were missing at open and accepted (`JournalOptions.acceptLostCommits`),
+    /// one text per stream ("inventory seqs 1201–1260"); the caller reports them. Empty normally.
+    public var lostCommits: [String] { writer.lostCommits.map(\.description) }
+
     /// Flushes queued work, closes every connection. Later calls throw `JournalError.closed`.
     public func close() {
         // Readers first: the writer's connection, closing last, checkpoints and removes the WAL.

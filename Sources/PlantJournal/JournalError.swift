@@ -32,6 +32,8 @@ public enum JournalError: Error, Sendable, Hashable, CustomStringConvertible {
     case alreadyDeadLettered(stream: String, seq: Int64)
     /// Any other SQLite failure.
     case sqlite(path: String, SQLiteError)
+    /// The high-water mark shows committed events the journal no longer holds (a damaged WAL).
+    case lostCommits(path: String, losses: [String])
 
     public var description: String {
         switch self {
@@ -70,6 +72,10 @@ public enum JournalError: Error, Sendable, Hashable, CustomStringConvertible {
             "stream \"\(stream)\": the event at seq \(seq) is already dead-lettered"
         case let .sqlite(path, error):
             "journal \(path): \(error)"
+        case let .lostCommits(path, losses):
+            "journal \(path): committed events are missing (\(losses.joined(separator: ", "))): its WAL or database "
+                + "was damaged while the agent was down; they may not have reached the hub. Restore the journal "
+                + "from a backup, or start with --accept-journal-loss to go on with what it holds"
         }
     }
 }

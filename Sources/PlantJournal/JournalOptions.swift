@@ -76,6 +76,13 @@ public struct JournalOptions: Sendable {
     public var readConnections: Int = 4
     /// Quarantine excerpts are cut to this many bytes.
     public var maxQuarantineExcerpt: Int = 4_096
+    /// Run `PRAGMA quick_check` when the writer opens the journal, and refuse a damaged database
+    /// instead of finding the damage later, in the middle of a commit (about 1 s per GB read).
+    public var verifyAtOpen = true
+    /// When the high-water mark (`CommitHighWater`) shows committed events that the journal no
+    /// longer holds: false refuses to open (`JournalError.lostCommits`); true opens anyway, records
+    /// the loss in `Journal.lostCommits` for the caller to report, and starts a new mark.
+    public var acceptLostCommits = false
     /// Wall clock in ms since the Unix epoch; injectable for tests.
     public var clock: @Sendable () -> Int64 = systemClockMilliseconds
 

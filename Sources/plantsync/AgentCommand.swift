@@ -7,15 +7,19 @@ extension Command {
     static let agent = Command(
         name: "agent",
         summary: "Run the plant agent: capture, journal, aggregate and forward to the hub.",
-        usage: "agent [--config FILE]",
+        usage: "agent [--config FILE] [--accept-journal-loss]",
         details: """
             --config FILE   the agent configuration (default /etc/plantsync/agent.yaml)
+            --accept-journal-loss
+                            start even though the journal lost committed events (its WAL or database was
+                            damaged while the agent was down); the loss is logged as an error. Without it,
+                            the agent refuses to start and names the missing seqs.
             SIGTERM or SIGINT stop it gracefully: inputs first, then the aggregator's partial confirmations,
             the forwarder's in-flight batches, and the journal last. SIGHUP is logged and ignored: restart
             the service to apply a changed configuration (inputs hold devices and sockets that a reload
             would have to hand over without losing a scan; a restart is as fast and loses nothing).
             """,
-        spec: OptionSpec(valued: ["--config"]),
+        spec: OptionSpec(flags: ["--accept-journal-loss"], valued: ["--config"]),
         run: { options in
             ProcessSignals.blockAll()
             let path = options.value("--config") ?? "/etc/plantsync/agent.yaml"
@@ -29,7 +33,9 @@ extension Command {
             }
             let logger = AgentLogger(settings: configuration.log)
             let notifier = SystemdNotifier()
-            let agent = Agent(configuration: configuration, logger: logger)
+            let agent = Agent(
+                configuration: configuration, logger: logger,
+                acceptJournalLoss: options.flags.contains("--accept-journal-loss"))
             do {
                 try agent.start()
             } catch {

@@ -25,9 +25,13 @@ public final class Agent: @unchecked Sendable {
     /// Data-directory lock, state record, status endpoint (Status/AgentStatusParts.swift).
     private var status = AgentStatusParts()
 
-    public init(configuration: AgentConfiguration, logger: AgentLogger) {
+    /// Open a journal that lost committed events (`plantsync agent --accept-journal-loss`).
+    private let acceptJournalLoss: Bool
+
+    public init(configuration: AgentConfiguration, logger: AgentLogger, acceptJournalLoss: Bool = false) {
         self.configuration = configuration
         self.logger = logger
+        self.acceptJournalLoss = acceptJournalLoss
     }
 
     public func start() throws {
@@ -39,6 +43,13 @@ public final class Agent: @unchecked Sendable {
         let journal = try Journal.open(path: journalPath, options: journalOptions())
         self.journal = journal
         logger.info("journal", "opened", [("path", journalPath), ("epoch", journal.epoch)])
+        if !journal.lostCommits.isEmpty {
+            logger.error(
+                "journal",
+                "started with --accept-journal-loss: committed events the damaged journal no longer holds are lost "
+                    + "(\(journal.lostCommits.joined(separator: ", "))); new events take their seqs",
+                [("path", journalPath)])
+        }
 
         let forwarder = try Forwarder(
             journal: journal, settings: forwarderSettings(),
@@ -118,6 +129,7 @@ public final class Agent: @unchecked Sendable {
         options.diskBudget = Int64(clamping: configuration.diskBudget.bytes)
         options.reserve = Int64(clamping: configuration.diskReserve.bytes)
         options.streamPriorities = [StreamName.telemetry: .low]
+        options.acceptLostCommits = acceptJournalLoss
         return options
     }
 

@@ -17,6 +17,8 @@ final class JournalWriter: @unchecked Sendable {
 
     let path: String
     let health = Locked<JournalHealth>(.ok)
+    /// What opening found missing and accepted (`JournalOptions.acceptLostCommits`).
+    private(set) var lostCommits: [CommitHighWater.Loss] = []
     private let policy: JournalOptions.GroupCommit
     private let idleCheckpointAfter: Duration
     private let condition = NSCondition()
@@ -31,7 +33,7 @@ final class JournalWriter: @unchecked Sendable {
         self.path = path
         self.policy = options.groupCommit
         self.idleCheckpointAfter = options.idleCheckpointAfter
-        let opened = Completion<Bool>()
+        let opened = Completion<[CommitHighWater.Loss]>()
         let thread = Thread { [self] in
             let session: WriterSession
             do {
@@ -41,13 +43,13 @@ final class JournalWriter: @unchecked Sendable {
                 opened.resolve(.failure(error))
                 return
             }
-            opened.resolve(.success(true))
+            opened.resolve(.success(session.lostCommits))
             run(session)
         }
         thread.name = "journal-writer"
         thread.start()
         do {
-            _ = try opened.wait()
+            lostCommits = try opened.wait()
         } catch let error as JournalError {
             throw error
         } catch {

@@ -24,6 +24,10 @@ final class WriterSession {
     private var needsReopen = false
     /// Set after a commit; cleared once an idle TRUNCATE checkpoint succeeded.
     private(set) var walDirty = false
+    private let highWater: CommitHighWater
+    /// Commits the previous run made that the journal no longer holds (opened with
+    /// `acceptLostCommits`); empty otherwise.
+    let lostCommits: [CommitHighWater.Loss]
 
     init(path: String, options: JournalOptions, health: Locked<JournalHealth>) throws(JournalError) {
         self.path = path
@@ -32,14 +36,38 @@ final class WriterSession {
         self.budget = DiskBudget(path: path, options: options)
         self.usage = DiskUsageTracker(interval: options.diskMeasureInterval)
         self.db = try JournalSchema.openWriter(path: path, options: options)
+        let epoch: String
+        var journaled: [String: Int64] = [:]
         do {
             deadLetterCount = try db.withCachedStatement("SELECT count(*) FROM dead_letters") {
                 try $0.step()
                 return $0.int64(at: 0)
             }
+            epoch = try JournalQueries.epoch(db)
+            try db.withCachedStatement("SELECT name, last_seq FROM streams") { statement in
+                while try statement.step() { journaled[statement.string(at: 0)] = statement.int64(at: 1) }
+            }
         } catch {
+            db.close()
             throw JournalSchema.openError(error, path: path)
         }
+        let markPath = CommitHighWater.path(forJournal: path)
+        var losses: [CommitHighWater.Loss] = []
+        // A mark of another epoch belongs to a journal that was moved aside: nothing to compare.
+        if let mark = CommitHighWater.read(path: markPath), mark.epoch == epoch {
+            for (stream, committed) in mark.seqs.sorted(by: { $0.key < $1.key })
+            where journaled[stream, default: 0] < committed {
+                losses.append(
+                    CommitHighWater.Loss(
+                        stream: stream, journaledThrough: journaled[stream, default: 0], committedThrough: committed))
+            }
+        }
+        if !losses.isEmpty && !options.acceptLostCommits {
+            db.close()
+            throw JournalError.lostCommits(path: path, losses: losses.map(\.description))
+        }
+        lostCommits = losses
+        highWater = CommitHighWater(path: markPath, epoch: epoch, seqs: journaled)
     }
 
     // MARK: Group commit
@@ -75,12 +103,14 @@ final class WriterSession {
         }
         guard !accepted.isEmpty else { return }
         do {
+            var committedSeqs: [(stream: String, seq: Int64)] = []
             let outcomes = try db.transaction(.immediate) {
                 let outcomes = try accepted.map { try insert($0, journaledAt: now) }
-                try updateTouchedStreams()
+                committedSeqs = try updateTouchedStreams()
                 return outcomes
             }
             walDirty = true
+            highWater.record(committedSeqs)
             usage.add(accepted.reduce(0) { $0 + $1.estimatedBytes })
             if retryAt != 0 {
                 retryAt = 0
@@ -145,8 +175,11 @@ final class WriterSession {
         return outcomes
     }
 
-    private func updateTouchedStreams() throws {
-        for index in cursors.indices where cursors[index].touched {
+    /// Writes the touched streams' last seqs; returns them by name.
+    private func updateTouchedStreams() throws -> [(stream: String, seq: Int64)] {
+        var updated: [(stream: String, seq: Int64)] = []
+        for (name, index) in cursorIndex where cursors[index].touched {
+            updated.append((name, cursors[index].lastSeq))
             try db.withCachedStatement(
                 "UPDATE streams SET last_seq = ?2, pending_bytes = pending_bytes + ?3 WHERE id = ?1"
             ) { statement in
@@ -158,6 +191,7 @@ final class WriterSession {
             cursors[index].touched = false
             cursors[index].addedBytes = 0
         }
+        return updated
     }
 
     /// The cursor of `name`, loading it or creating the stream (inside the open transaction).
@@ -286,6 +320,7 @@ final class WriterSession {
     func close() {
         truncateWAL()
         db.close()
+        highWater.close()
     }
 
     /// TRUNCATE checkpoint without waiting for readers; false when a reader was in the way.
