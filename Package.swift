@@ -48,7 +48,8 @@ let package = Package(
             name: "PlantAggregateTests", dependencies: ["PlantAggregate", "PlantModel", "PlantConfig"], exclude: ["Fixtures"]),
         .testTarget(name: "PlantForwardTests", dependencies: ["PlantForward", "PlantJournal", "PlantModel", "PlantNet"]),
         .testTarget(name: "PlantHubTests", dependencies: ["PlantHub", "PlantModel", "PlantNet", "PlantJournal", "PlantConfig"]),
-        .testTarget(name: "PlantAgentTests", dependencies: ["PlantAgent", "PlantModel", "PlantConfig"]),
+        .testTarget(
+            name: "PlantAgentTests", dependencies: ["PlantAgent", "PlantModel", "PlantConfig", "PlantJournal", "PlantAggregate"]),
         // Runs the built `plantsync` and `plantsync-testkit` binaries as a user would.
         .testTarget(name: "IntegrationTests", dependencies: ["PlantJournal", "PlantModel"]),
     ]

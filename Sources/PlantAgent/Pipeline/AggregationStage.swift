@@ -35,6 +35,8 @@ final class AggregationStage: @unchecked Sendable {
     /// which a kill before that checkpoint would forget (the feed sends neither again).
     private var persisted: Set<Int> = []
     private var lastCheckpoint: Int64 = 0
+    /// Per line, the newest source time accepted and when it arrived: the line's clock (see `sourceNow`).
+    private var sourceClocks: [SourceClock?]
 
     private let journal: Journal
     private let forwarder: Forwarder?
@@ -62,6 +64,7 @@ final class AggregationStage: @unchecked Sendable {
             aggregators.append(LineAggregator(configuration: line, plant: plant, state: state))
         }
         self.aggregators = aggregators
+        self.sourceClocks = Array(repeating: nil, count: aggregators.count)
         self.persisted = persisted
         self.journal = journal
         self.forwarder = forwarder
@@ -134,11 +137,13 @@ final class AggregationStage: @unchecked Sendable {
             condition.unlock()
 
             var outputs: [Int: [AggregatorOutput]] = [:]
+            let arrived = ContinuousClock.now
             for batch in batches {
                 for sample in batch {
                     for index in route(sample.tag) {
                         let produced = aggregators[index].ingest(sample)
                         dirty.insert(index)
+                        advanceSourceClock(index, to: sample.sourceTime.millisecondsSinceEpoch, arrived: arrived)
                         if !produced.isEmpty { outputs[index, default: []] += produced }
                     }
                 }
@@ -147,16 +152,17 @@ final class AggregationStage: @unchecked Sendable {
             if !stillRunning {
                 let now = clock()
                 for index in aggregators.indices {
-                    outputs[index, default: []] += aggregators[index].shutdown(now: now)
+                    outputs[index, default: []] += aggregators[index].shutdown(now: sourceNow(index) ?? now)
                     dirty.insert(index)
                 }
                 commit(outputs, now: now.millisecondsSinceEpoch, force: true)
                 return
             }
             if ContinuousClock.now >= nextTick {
-                let now = clock()
+                let wallNow = clock()
                 for index in aggregators.indices {
-                    let produced = aggregators[index].tick(now: now)
+                    // Until its feed speaks, a line restored from a checkpoint has only the wall clock.
+                    let produced = aggregators[index].tick(now: sourceNow(index) ?? wallNow)
                     if !produced.isEmpty { outputs[index, default: []] += produced }
                 }
                 nextTick = ContinuousClock.now + tickInterval
@@ -224,6 +230,27 @@ final class AggregationStage: @unchecked Sendable {
         dirty.subtract(checkpointed)
         persisted.formUnion(checkpointed)
         lastCheckpoint = now
+    }
+
+    /// A line's "now" on its source's clock: the newest source time it accepted plus the monotonic time
+    /// since that sample arrived. Windows close on the clock that stamped their samples, so a jump of
+    /// the gateway's wall clock (NTP, a wrong RTC, an operator) cannot close a window early or late,
+    /// while a silent feed still lets windows close on time. Nil before the line's first sample.
+    private func sourceNow(_ index: Int) -> Timestamp? {
+        guard let clock = sourceClocks[index] else { return nil }
+        let elapsed = (ContinuousClock.now - clock.arrived).components
+        let milliseconds = elapsed.seconds * 1_000 + elapsed.attoseconds / 1_000_000_000_000_000
+        return Timestamp(millisecondsSinceEpoch: clock.sourceTime + milliseconds)
+    }
+
+    private func advanceSourceClock(_ index: Int, to sourceTime: Int64, arrived: ContinuousClock.Instant) {
+        if let clock = sourceClocks[index], clock.sourceTime >= sourceTime { return }
+        sourceClocks[index] = SourceClock(sourceTime: sourceTime, arrived: arrived)
+    }
+
+    private struct SourceClock {
+        var sourceTime: Int64
+        var arrived: ContinuousClock.Instant
     }
 
     private func route(_ tag: String) -> [Int] {
