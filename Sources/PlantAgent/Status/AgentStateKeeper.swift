@@ -41,6 +41,8 @@ public final class AgentStateKeeper: StatusProvider, Sendable {
     private let clock: @Sendable () -> Int64
     private let timing: Timing
     private let startedAt: Int64
+    /// The record's copy that a full disk cannot stop (`StateSideFile`).
+    private let sideFile: StateSideFile?
     private let memory = Mutex(Memory())
     private let thread = Mutex<PeriodicThread?>(nil)
 
@@ -60,6 +62,7 @@ public final class AgentStateKeeper: StatusProvider, Sendable {
         self.clock = clock
         self.timing = timing
         self.startedAt = clock()
+        self.sideFile = StateSideFile(dataDirectory: configuration.dataDirectory)
     }
 
     /// Starts the once-a-second thread; `statusListen` goes into the record (where `plantsync
@@ -110,6 +113,7 @@ public final class AgentStateKeeper: StatusProvider, Sendable {
     }
 
     private func write(_ record: AgentStateRecord) {
+        sideFile?.write(record.encoded)
         do {
             try journal.append([], checkpoints: [AgentStateRecord.checkpointKey: record.encoded])
             memory.withLock {

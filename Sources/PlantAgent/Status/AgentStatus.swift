@@ -40,7 +40,10 @@ public struct AgentStatus: Sendable {
     public static func read(dataDirectory: String, now: Int64) throws(JournalError) -> AgentStatus {
         let reader = try JournalStatusReader(path: AgentLayout.journalPath(dataDirectory: dataDirectory))
         let journal = try JournalStatus(reader: reader, now: now)
-        let state = try reader.checkpoint(AgentStateRecord.checkpointKey).flatMap { AgentStateRecord(encoded: $0) }
+        let journaled = try reader.checkpoint(AgentStateRecord.checkpointKey).flatMap { AgentStateRecord(encoded: $0) }
+        // The side file is newer when the journal refused the record (disk full): show what the agent saw.
+        let side = StateSideFile.read(dataDirectory: dataDirectory).flatMap { AgentStateRecord(encoded: $0) }
+        let state = [journaled, side].compactMap { $0 }.max { $0.writtenAt < $1.writtenAt }
         return AgentStatus(
             source: .journal, journal: journal, state: state, running: AgentLock.holder(dataDirectory: dataDirectory),
             recentDeadLetters: try reader.deadLetters(limit: recentLimit),
