@@ -23,7 +23,7 @@ let benchCaptureKepware = Subcommand(
         let sink = AggregatingSink()
         let configuration = TelemetryFeed.Configuration(
             mode: .listen(HostPort(host: "127.0.0.1", port: 0)), format: .kepwareJSON)
-        let input = TelemetryFeed(name: "bench", configuration: configuration)
+        let input = TelemetryFeed(name: "bench", configuration: configuration, plant: "P100")
         input.start(sink: sink)
         defer { input.stop() }
         let port = try waitFor("the input to listen", seconds: 10) { input.listeningPort }

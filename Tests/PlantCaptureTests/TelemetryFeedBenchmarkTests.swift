@@ -52,7 +52,7 @@ struct TelemetryFeedBenchmarkTests {
     func oneLoopbackConnectionIntoTheSink(valuesPerMessage: Int) throws {
         let configuration = TelemetryFeed.Configuration(
             mode: .listen(HostPort(host: "127.0.0.1", port: 0)), format: .kepwareJSON, tags: Self.filter)
-        let feed = TelemetryFeed(name: "bench", configuration: configuration)
+        let feed = TelemetryFeed(name: "bench", configuration: configuration, plant: "P100")
         let sink = TelemetryFeedCountingSink()
         feed.start(sink: sink)
         defer { feed.stop() }

@@ -15,7 +15,7 @@ struct TelemetryFeedTCPTests {
     static let clockTime = Timestamp(millisecondsSinceEpoch: 1_800_000_000_000)
 
     func makeFeed(_ configuration: TelemetryFeed.Configuration) -> TelemetryFeed {
-        TelemetryFeed(name: "feed", configuration: configuration, now: { Self.clockTime })
+        TelemetryFeed(name: "feed", configuration: configuration, plant: "P100", now: { Self.clockTime })
     }
 
     func listening(_ feed: TelemetryFeed, _ sink: TelemetryFeedRecordingSink) throws -> UInt16 {

@@ -86,6 +86,23 @@ struct TelemetryFeedTagFilterTests {
         #expect(kept == [true, true, false, true, false, false, true])
     }
 
+    @Test func rawFilterNeverKeepsTwoSamplesOfATagAtOneSourceInstant() {
+        // The event id is made of the tag and the source time: a second sample at the same instant (a quality
+        // change stamped like the value before it, or any change with min_interval 0s) would be a duplicate.
+        var filter = RawTelemetryFilter(
+            settings: RawTelemetrySettings(enabled: true, deadband: .zero, minInterval: .zero))
+        let kept = [
+            Support.sample("T", Support.number("1"), at: 1000),
+            Support.sample("T", Support.number("1"), .bad, at: 1000),  // same instant: not kept
+            Support.sample("T", Support.number("2"), at: 1000),  // same instant: not kept
+            Support.sample("T", Support.number("2"), .bad, at: 1001),  // quality changed a moment later
+            Support.sample("T", Support.number("3"), .bad, at: 1001),
+            Support.sample("T", Support.number("3"), .bad, at: 1002),  // moved (deadband 0, no minimum interval)
+            Support.sample("U", Support.number("3"), at: 1000),  // another tag at that instant: its own first
+        ].map { filter.keep($0) }
+        #expect(kept == [true, false, false, true, false, true, true])
+    }
+
     @Test func rawStreamIsOffByDefault() {
         let settings = RawTelemetrySettings()
         #expect(!settings.enabled)

@@ -87,7 +87,8 @@ struct HubIngestTests {
                 firstSeq: 2, events: [Events.downtime(2), unknownType, emptyReason, Events.downtime(5)]))
         #expect(refused.status == 422)
         let known =
-            "production_confirmation, downtime, inventory_movement, quality_hold, quality_release, dead_lettered"
+            "production_confirmation, downtime, inventory_movement, quality_hold, quality_release, dead_lettered, "
+            + "telemetry_sample"
         let body = try JSONParser.parse(refused.body)
         #expect(body["error"] == .string("invalid_events"))
         #expect(body["acked_through"] == .number(JSONNumber(1)))

@@ -50,19 +50,25 @@ import Testing
         #expect(EventSamples.release.stream == "quality")
         #expect(EventSamples.tombstone.stream == "inventory")
         #expect(EventKind.deadLettered.defaultStream == nil)
+        #expect(EventSamples.telemetry.stream == "telemetry")
+        #expect(EventKind.telemetrySample.defaultStream == StreamName.telemetry)
         #expect(
             EventKind.allCases.map(\.rawValue) == [
                 "production_confirmation", "downtime", "inventory_movement",
-                "quality_hold", "quality_release", "dead_lettered",
+                "quality_hold", "quality_release", "dead_lettered", "telemetry_sample",
             ])
         #expect(StreamName.priority(of: StreamName.telemetry) < StreamName.priority(of: StreamName.inventory))
+        // Every type but raw telemetry travels in a business stream, which is never shed first.
+        for kind in EventKind.allCases where kind != .telemetrySample {
+            #expect(kind.defaultStream.map { StreamName.priority(of: $0) } ?? 100 == 100, "\(kind)")
+        }
     }
 
     @Test func fieldNameListsAreSortedByUTF8ForTheMergeWalk() {
         let lists = [
             Event.fieldNames, ProductionConfirmation.fieldNames, Downtime.fieldNames,
             InventoryMovement.fieldNames, QualityHold.fieldNames, DeadLetterTombstone.fieldNames,
-            BatchRequest.fieldNames,
+            RawTelemetrySample.fieldNames, BatchRequest.fieldNames,
         ]
         for list in lists {
             #expect(list == list.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })

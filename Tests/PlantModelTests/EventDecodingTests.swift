@@ -115,7 +115,7 @@ import Testing
         #expect(
             error(of: EventSamples.transfer) { root in root["type"] = "movement" } == "type: expected one of "
                 + "dead_lettered, downtime, inventory_movement, production_confirmation, quality_hold, quality_release, "
-                + "found \"movement\"")
+                + "telemetry_sample, found \"movement\"")
         #expect(
             dataError(EventSamples.tombstone) { $0["original_id"] = "a\u{7F}" }
                 == "data.original_id: invalid event id: byte 0x7F at offset 1; expected printable ASCII without spaces")

@@ -50,7 +50,7 @@ extension SeededRandom {
     mutating func event() -> Event {
         let at = timestamp()
         let payload: EventPayload
-        switch Int.random(in: 0..<6, using: &self) {
+        switch Int.random(in: 0..<7, using: &self) {
         case 0:
             let start = timestamp()
             var downtime: [String: Int64] = [:]
@@ -99,6 +99,17 @@ extension SeededRandom {
                 plant: name(), lot: name(), sscc: maybe { _ in "340123450000000017" },
                 location: maybe { $0.name() }, reason: name() + " " + name())
             payload = Bool.random(using: &self) ? .qualityHold(hold) : .qualityRelease(hold)
+        case 5:
+            let value: TelemetryValue = pick([
+                .number(quantity()), .number(try! DecimalNumber(significand: -1_234_567, scale: 3)), .bool(true),
+                .string(name()), .string(""),
+            ])
+            let code: UInt32? = maybe { .random(in: 0...UInt32.max, using: &$0) }
+            payload = .telemetrySample(
+                RawTelemetrySample(
+                    plant: name(), input: name(), tag: name(), value: value,
+                    quality: code.map(SampleQuality.fromStatusCode) ?? pick(SampleQuality.allCases), qualityCode: code,
+                    sourceTime: timestamp()))
         default:
             let original = try! EventID.scan(station: name(), sequence: .random(in: 1...1_000_000, using: &self))
             payload = .deadLettered(

@@ -77,5 +77,27 @@ enum EventSamples {
                 originalSeq: 1207, originalID: try! EventID("scan/GI-02/88413"), originalType: "inventory_movement",
                 originalStream: "inventory", reason: "data.gtin: unknown GTIN 04012345678918 for plant P100")))
 
-    static let all = [confirmation, splitConfirmation, downtime, transfer, receipt, hold, release, tombstone]
+    /// A temperature read as uncertain, with its OPC UA StatusCode (0x40000000 + 0x00920000: uncertain).
+    static let telemetry = try! Event.telemetrySample(
+        plant: "P100", input: "line3-telemetry",
+        sample: TelemetrySample(
+            tag: "L3.Press.Temp", value: .number(d("-21.5")), statusCode: 0x4092_0000,
+            sourceTime: t("2026-11-22T14:15:00.250Z")))
+
+    /// A machine-state boolean from Kepware (`q: true`, no StatusCode).
+    static let telemetryBool = try! Event.telemetrySample(
+        plant: "P100", input: "line3-telemetry",
+        sample: TelemetrySample(
+            tag: "L3.Running", value: .bool(true), quality: .good, sourceTime: t("2026-11-22T14:15:01Z")))
+
+    /// A string tag, empty, as a PLC may send it, with a tag that needs escaping in the id.
+    static let telemetryText = try! Event.telemetrySample(
+        plant: "P100", input: "line3-telemetry",
+        sample: TelemetrySample(
+            tag: "L3/Order #", value: .string(""), quality: .bad, sourceTime: t("2026-11-22T14:15:02Z")))
+
+    static let all = [
+        confirmation, splitConfirmation, downtime, transfer, receipt, hold, release, tombstone, telemetry,
+        telemetryBool, telemetryText,
+    ]
 }

@@ -104,7 +104,7 @@ struct WireEventGenerator {
 
     mutating func event() -> Event {
         let occurredAt = timestamp()
-        switch Int.random(in: 0..<6, using: &random) {
+        switch Int.random(in: 0..<7, using: &random) {
         case 0:
             let start = windowStart()
             let end = start.adding(milliseconds: 1 + Int64.random(in: 0...86_400_000, using: &random))
@@ -139,6 +139,8 @@ struct WireEventGenerator {
             if hold.item == nil && hold.gtin == nil && hold.lot == nil && hold.sscc == nil { hold.lot = text() }
             let payload: EventPayload = chance(50) ? .qualityHold(hold) : .qualityRelease(hold)
             return try! Event(id: eventID(), occurredAt: occurredAt, payload: payload)
+        case 5:
+            return telemetrySample()
         default:
             let payload = DeadLetterTombstone(
                 originalSeq: chance(10)
@@ -147,6 +149,42 @@ struct WireEventGenerator {
             return try! Event(
                 id: EventID.tombstone(ofID: eventID()), occurredAt: occurredAt, payload: .deadLettered(payload))
         }
+    }
+
+    /// A kept raw sample: numbers of either sign (up to Int64's edges unless `simple`), booleans, texts (also
+    /// empty), with or without a StatusCode whose severity gives the quality.
+    mutating func telemetrySample() -> Event {
+        let value: TelemetryValue
+        switch Int.random(in: 0..<3, using: &random) {
+        case 0:
+            var number = quantity()
+            if chance(40) && !number.isZero {
+                number = try! DecimalNumber(significand: -number.significand, scale: number.scale)
+            }
+            if !simple && chance(5) {
+                number = pick([
+                    try! DecimalNumber(parsing: "-9223372036854775808"),
+                    try! DecimalNumber(parsing: "-0.000000000000000001"),
+                    try! DecimalNumber(parsing: "-999999999999999999"),
+                ])
+            }
+            value = .number(number)
+        case 1:
+            value = .bool(chance(50))
+        default:
+            value = .string(chance(20) ? "" : text())
+        }
+        let code: UInt32? =
+            chance(50)
+            ? pick([
+                0, 0x4092_0000, 0x8034_0000, 0xC000_0000, UInt32.max, 0x3FFF_FFFF,
+                UInt32.random(in: 0...UInt32.max, using: &random),
+            ])
+            : nil
+        let sample = TelemetrySample(
+            tag: text(), value: value, quality: code.map(SampleQuality.fromStatusCode) ?? pick(SampleQuality.allCases),
+            qualityCode: code, sourceTime: timestamp())
+        return try! Event.telemetrySample(plant: text(), input: text(), sample: sample)
     }
 
     mutating func movement() -> InventoryMovement {

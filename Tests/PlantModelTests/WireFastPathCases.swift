@@ -72,6 +72,22 @@ extension WireFastPathTests {
         (EventSamples.tombstone, { $0["original_id"] = "a b" }),
         (EventSamples.tombstone, { $0["original_type"] = "" }),
         (EventSamples.tombstone, { $0["original_stream"] = nil }),
+        (EventSamples.telemetry, { $0["quality"] = "good" }),
+        (EventSamples.telemetry, { $0["quality_code"] = 4_294_967_296 }),
+        (EventSamples.telemetry, { $0["quality_code"] = 0 }),
+        (EventSamples.telemetry, { $0["value"] = "-21.50" }),
+        (EventSamples.telemetry, { $0["value"] = "-0" }),
+        (EventSamples.telemetry, { $0["value"] = number("-21.5") }),
+        (EventSamples.telemetry, { $0["value_type"] = "bool" }),
+        (EventSamples.telemetry, { $0["value_type"] = "Number" }),
+        (EventSamples.telemetry, { $0["tag"] = "" }),
+        (EventSamples.telemetry, { $0["source_time"] = nil }),
+        (EventSamples.telemetryBool, { $0["value"] = "True" }),
+        (EventSamples.telemetryBool, { $0["value"] = true }),
+        (EventSamples.telemetryBool, { $0["value_type"] = "number" }),
+        (EventSamples.telemetryText, { $0["value_type"] = "bool" }),
+        (EventSamples.telemetryText, { $0["value"] = nil }),
+        (EventSamples.telemetryText, { $0["input"] = "" }),
     ]
 
     /// Bodies the fast path must leave to the full decoder, which accepts or refuses them exactly as before.

@@ -123,7 +123,9 @@ public final class Agent: @unchecked Sendable {
 
     public var forwarderStatus: ForwarderStatus? { forwarder?.status() }
 
-    private func journalOptions() -> JournalOptions {
+    /// The journal's settings from the configuration. Raw telemetry is the one low-priority stream: under disk
+    /// pressure it is refused (shed) first, business streams only at the full budget (invariant 5).
+    func journalOptions() -> JournalOptions {
         var options = JournalOptions()
         options.durability = configuration.durability == .normal ? .normal : .full
         options.diskBudget = Int64(clamping: configuration.diskBudget.bytes)

@@ -2,9 +2,11 @@ import Glibc
 import PlantModel
 import PlantNet
 
-/// Reads one connection until it ends: bytes → lines → samples → tag filter → the sink, one batch per read.
-/// Bad lines and values are quarantined with the peer and line number; nothing a peer sends can stop the
-/// loop except closing the connection. Lives on the connection's own thread.
+/// Reads one connection until it ends: bytes → lines → samples → tag filter → the sink, one batch per read;
+/// with the raw stream on, the samples its filter keeps also go, one batch per read, to the feed's
+/// `RawStreamCommitter` (which never blocks). Bad lines and values are quarantined with the peer and line
+/// number; nothing a peer sends can stop the loop except closing the connection. Lives on the connection's
+/// own thread.
 struct FeedConnectionReader {
     /// How a connection ended.
     enum End: Equatable {
@@ -24,19 +26,25 @@ struct FeedConnectionReader {
     let state: FeedState
     private var framer: LineFramer
     private var router: TagRouter
+    /// Both nil while the raw stream is off: then it costs a sample one nil check.
     private var raw: RawTelemetryFilter?
+    private let rawCommitter: RawStreamCommitter?
     private var buffer: [UInt8]
     /// Whether any byte arrived (connect mode resets its backoff only for a connection that worked).
     private(set) var receivedData = false
 
-    init(input: String, configuration: TelemetryFeed.Configuration, sink: any CaptureSink, state: FeedState) {
+    init(
+        input: String, configuration: TelemetryFeed.Configuration, sink: any CaptureSink, state: FeedState,
+        rawCommitter: RawStreamCommitter?
+    ) {
         self.input = input
         self.format = configuration.format
         self.sink = sink
         self.state = state
         framer = LineFramer(maxLineBytes: configuration.maxLineBytes)
         router = TagRouter(filter: configuration.tags)
-        raw = configuration.rawStream.enabled ? RawTelemetryFilter(settings: configuration.rawStream) : nil
+        self.rawCommitter = rawCommitter
+        raw = rawCommitter == nil ? nil : RawTelemetryFilter(settings: configuration.rawStream)
         buffer = [UInt8](repeating: 0, count: Self.readSize)
     }
 
@@ -72,12 +80,13 @@ struct FeedConnectionReader {
         var counts = FeedState.ReadCounts()
         counts.bytes = count
         var batch: [TelemetrySample] = []
+        var kept: [TelemetrySample] = []
         var input = buffer[0..<count]
         while let frame = framer.decode(&input) {
             counts.lines += 1
             switch frame {
             case .line(let line):
-                handle(line, peer: peer, into: &batch, counts: &counts)
+                handle(line, peer: peer, into: &batch, kept: &kept, counts: &counts)
             case .overlong(let excerpt):
                 quarantine(
                     "line longer than \(framer.maxLineBytes) bytes; skipped up to the next newline", peer: peer,
@@ -86,12 +95,14 @@ struct FeedConnectionReader {
                 quarantine("connection closed mid-line", peer: peer, excerpt: bytes)
             }
         }
+        if !kept.isEmpty { rawCommitter?.submit(kept) }
         if !batch.isEmpty { sink.deliver(batch, from: self.input) }
         state.record(counts)
     }
 
     private mutating func handle(
-        _ line: [UInt8], peer: String, into batch: inout [TelemetrySample], counts: inout FeedState.ReadCounts
+        _ line: [UInt8], peer: String, into batch: inout [TelemetrySample], kept: inout [TelemetrySample],
+        counts: inout FeedState.ReadCounts
     ) {
         let parsed: TelemetryLine
         do throws(TelemetryLineError) {
@@ -107,7 +118,10 @@ struct FeedConnectionReader {
                 continue
             }
             sample.tag = tag
-            if raw?.keep(sample) == true { counts.rawKept += 1 }
+            if raw?.keep(sample) == true {
+                counts.rawKept += 1
+                kept.append(sample)
+            }
             batch.append(sample)
             counts.delivered += 1
         }

@@ -15,6 +15,13 @@ public struct TelemetryFeedStatistics: Sendable, Hashable {
     public var quarantined: Int64 = 0
     /// Samples that passed the raw stream's deadband and minimum interval (0 while it is off).
     public var rawKept: Int64 = 0
+    /// Kept samples journaled on the `telemetry` stream (= `InputHealth.journaled`).
+    public var rawJournaled: Int64 = 0
+    /// Kept samples the journal already held (the same tag and source time read again, e.g. after a reconnect).
+    public var rawDuplicates: Int64 = 0
+    /// Kept samples dropped without being journaled: the journal refused them (disk budget, disk full: raw
+    /// telemetry is shed first), the hand-off queue was full, or the input was stopping.
+    public var rawShed: Int64 = 0
     /// Connections established (dialled or accepted).
     public var connectionsOpened: Int64 = 0
     /// Listen mode: gateways refused because `max_connections` were connected.
@@ -72,6 +79,27 @@ final class FeedState: Sendable {
             values.statistics.rawKept += Int64(counts.rawKept)
             values.health.received += Int64(counts.delivered)
             if counts.bytes > 0 { values.health.lastData = time }
+        }
+    }
+
+    /// What one raw-stream commit (or hand-off) did with kept samples; `error` is the reason when some were shed.
+    struct RawCounts {
+        var journaled = 0
+        var duplicates = 0
+        var shed = 0
+    }
+
+    func recordRaw(_ counts: RawCounts, error: String? = nil) {
+        let time = error == nil ? nil : now()
+        values.withLock { values in
+            values.statistics.rawJournaled += Int64(counts.journaled)
+            values.statistics.rawDuplicates += Int64(counts.duplicates)
+            values.statistics.rawShed += Int64(counts.shed)
+            values.health.journaled += Int64(counts.journaled)
+            if let error {
+                values.health.lastError = error
+                values.health.lastErrorAt = time
+            }
         }
     }
 

@@ -20,6 +20,8 @@ public struct RawTelemetrySettings: Sendable, Hashable {
 
 /// Deadband and minimum interval per tag, over source time (deterministic, replayable):
 /// - the first sample of a tag is kept;
+/// - a sample stamped with the same source time as the last kept one is not (its event id, which is made of
+///   the tag and the source time, would be the same: the journal would keep only the first);
 /// - a sample whose quality differs from the last kept one is kept (a tag going bad is news);
 /// - otherwise it is kept when at least `minInterval` has passed since the last kept sample and its value
 ///   moved: numbers by at least `deadband` (any change when the deadband is 0), booleans and strings by
@@ -40,6 +42,7 @@ public struct RawTelemetryFilter: Sendable {
     /// Whether `sample` goes to the raw stream; remembers it when it does.
     public mutating func keep(_ sample: TelemetrySample) -> Bool {
         guard let last = lastKept[sample.tag] else { return remember(sample) }
+        if sample.sourceTime == last.sourceTime { return false }
         if sample.quality != last.quality { return remember(sample) }
         guard sample.sourceTime.milliseconds(since: last.sourceTime) >= minIntervalMilliseconds else { return false }
         switch (sample.value, last.value) {

@@ -5,7 +5,8 @@ import PlantNet
 import Synchronization
 
 /// The `telemetry_tcp` input: samples from PLCs and OPC gateways over TCP, in Kepware JSON or `lines`,
-/// through the tag filter to the aggregator.
+/// through the tag filter to the aggregator; with `raw_stream` on, the samples its deadband and minimum
+/// interval keep are also journaled on the `telemetry` stream (`RawStreamCommitter`).
 ///
 /// `connect:` dials one gateway on a dedicated thread and redials with capped exponential backoff and
 /// jitter. `listen:` accepts gateways on a dedicated thread and reads each on its own thread, up to
@@ -17,25 +18,40 @@ public final class TelemetryFeed: InputAdapter {
     /// The registry entry (`InputRegistry.types`).
     public static let inputType = InputType(
         name: typeName, decode: { Configuration($0) },
-        make: { name, configuration in TelemetryFeed(name: name, configuration: configuration) })
+        make: { name, configuration, context in
+            TelemetryFeed(name: name, configuration: configuration, plant: context.plant)
+        })
 
     public let name: String
     public var type: String { Self.typeName }
     public let configuration: Configuration
+    /// The plant id the raw stream's events carry.
+    public let plant: String
 
     private let state: FeedState
     private let running = Mutex<Run?>(nil)
 
-    /// One start…stop: its lifecycle and, in listen mode, the listener (so `stop` can end `accept`).
+    /// One start…stop: its lifecycle, in listen mode the listener (so `stop` can end `accept`), and the raw
+    /// stream's committer when `raw_stream` is on.
     private final class Run: Sendable {
         let lifecycle = FeedLifecycle()
         let listener = Mutex<TCPListener?>(nil)
+        let raw: RawStreamCommitter?
+
+        init(raw: RawStreamCommitter?) {
+            self.raw = raw
+        }
     }
 
-    /// `now` stamps `lastData` and `lastErrorAt`; tests pass a fixed clock.
-    public init(name: String, configuration: Configuration, now: @escaping @Sendable () -> Timestamp = Timestamp.now) {
+    /// `plant` is carried by the raw stream's events; `now` stamps `lastData` and `lastErrorAt` (tests pass a
+    /// fixed clock).
+    public init(
+        name: String, configuration: Configuration, plant: String,
+        now: @escaping @Sendable () -> Timestamp = Timestamp.now
+    ) {
         self.name = name
         self.configuration = configuration
+        self.plant = plant
         self.state = FeedState(now: now)
     }
 
@@ -47,7 +63,10 @@ public final class TelemetryFeed: InputAdapter {
     public var listeningPort: UInt16? { state.listeningPort }
 
     public func start(sink: any CaptureSink) {
-        let run = Run()
+        let raw =
+            configuration.rawStream.enabled
+            ? RawStreamCommitter(input: name, plant: plant, sink: sink, state: state) : nil
+        let run = Run(raw: raw)
         let previous = running.withLock { current -> Run? in
             defer { current = run }
             return current
@@ -63,6 +82,7 @@ public final class TelemetryFeed: InputAdapter {
             started = run.lifecycle.startThread { [self] in listenLoop(address, run: run, sink: sink) }
         }
         if !started {
+            run.raw?.finish()
             state.setConnection(.unavailable)
             state.recordError("cannot start a thread")
             sink.log(.error, "cannot start a thread; the input is not running", input: name)
@@ -83,11 +103,15 @@ public final class TelemetryFeed: InputAdapter {
         state.setListeningPort(nil)
     }
 
+    /// Stops the run's threads, then journals what the raw stream still holds. False when a connection
+    /// thread did not end in time (its later raw samples are shed: the committer is closed).
     @discardableResult
     private static func end(_ run: Run) -> Bool {
         run.lifecycle.stop()
         run.listener.withLock { $0?.stop() }
-        return run.lifecycle.waitForThreads(timeout: .seconds(10))
+        let ended = run.lifecycle.waitForThreads(timeout: .seconds(10))
+        run.raw?.finish()
+        return ended
     }
 
     // MARK: - connect:
@@ -115,7 +139,8 @@ public final class TelemetryFeed: InputAdapter {
             lastFailure = nil
             state.connectionOpened()
             sink.log(.info, "connected to \(address)", input: name)
-            var reader = FeedConnectionReader(input: name, configuration: configuration, sink: sink, state: state)
+            var reader = FeedConnectionReader(
+                input: name, configuration: configuration, sink: sink, state: state, rawCommitter: run.raw)
             let end = reader.run(connection, idleTimeout: configuration.idleTimeout, stop: lifecycle.socketStop)
             connection.close()
             state.connectionClosed(idle: .connecting)
@@ -172,7 +197,8 @@ public final class TelemetryFeed: InputAdapter {
             let handoff = ConnectionHandoff(connection)
             let started = lifecycle.startThread { [self] in
                 let connection = handoff.take()
-                var reader = FeedConnectionReader(input: name, configuration: configuration, sink: sink, state: state)
+                var reader = FeedConnectionReader(
+                    input: name, configuration: configuration, sink: sink, state: state, rawCommitter: run.raw)
                 let end = reader.run(connection, idleTimeout: configuration.idleTimeout, stop: lifecycle.socketStop)
                 connection.close()
                 state.connectionClosed(idle: .connecting)

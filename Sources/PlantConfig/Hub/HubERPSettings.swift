@@ -41,7 +41,8 @@ public struct ERPConnectorSettings: Sendable, Hashable {
     /// Names the connector's cursors, parked postings and metrics; 1–32 letters, digits, `_`, `-`.
     public var name: String
     public var kind: Kind
-    /// Streams handed on, in this order of preference; default the business streams.
+    /// Streams handed on, in this order of preference; default the business streams. Raw telemetry
+    /// (`telemetry`) only when listed, and never to a `tryton` connector (nothing to book).
     public var streams: [String]
     /// Plants handed on; empty: every plant.
     public var plants: [String]
@@ -55,6 +56,8 @@ public struct ERPConnectorSettings: Sendable, Hashable {
     public var workers: Int
 
     public static let defaultStreams = ["production", "inventory", "quality"]
+    /// The agents' raw-telemetry stream (PlantModel's `StreamName.telemetry`): samples, not business events.
+    public static let rawTelemetryStream = "telemetry"
 
     public init(
         name: String, kind: Kind, streams: [String] = ERPConnectorSettings.defaultStreams, plants: [String] = [],
@@ -97,6 +100,12 @@ public struct ERPConnectorSettings: Sendable, Hashable {
             }
         case "tryton":
             kind = TrytonSettings(tryton).map(Kind.tryton)
+            if self.streams.contains(Self.rawTelemetryStream) {
+                map.report(
+                    "a tryton connector books business events; stream \"telemetry\" holds raw samples with nothing "
+                        + "to book: leave it out (a webhook connector can hand it on)", at: "streams")
+                kind = nil
+            }
             if webhook.isPresent {
                 map.report("a tryton connector takes no webhook: section", at: "webhook")
                 webhook.ignoreRemainingKeys()

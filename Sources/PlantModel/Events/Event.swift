@@ -94,6 +94,8 @@ public enum EventPayload: Sendable, Hashable {
     case qualityHold(QualityHold)
     case qualityRelease(QualityRelease)
     case deadLettered(DeadLetterTombstone)
+    /// A raw telemetry sample kept for the low-priority `telemetry` stream; not a business fact.
+    case telemetrySample(RawTelemetrySample)
 
     public var kind: EventKind {
         switch self {
@@ -103,6 +105,7 @@ public enum EventPayload: Sendable, Hashable {
         case .qualityHold: return .qualityHold
         case .qualityRelease: return .qualityRelease
         case .deadLettered: return .deadLettered
+        case .telemetrySample: return .telemetrySample
         }
     }
 
@@ -114,6 +117,7 @@ public enum EventPayload: Sendable, Hashable {
         case .qualityHold(let value): return value
         case .qualityRelease(let value): return value
         case .deadLettered(let value): return value
+        case .telemetrySample(let value): return value
         }
     }
 
@@ -134,6 +138,8 @@ public enum EventPayload: Sendable, Hashable {
             return .qualityRelease(try QualityHold(reading: try reader(QualityHold.self)))
         case .deadLettered:
             return .deadLettered(try DeadLetterTombstone(reading: try reader(DeadLetterTombstone.self)))
+        case .telemetrySample:
+            return .telemetrySample(try RawTelemetrySample(reading: try reader(RawTelemetrySample.self)))
         }
     }
 }

@@ -56,6 +56,14 @@ public struct EventID: Sendable, Hashable, Comparable, CustomStringConvertible {
         try EventID("scan/\(escaped(station))/\(sequence)")
     }
 
+    /// `tele/<plant>/<input>/<tag>/<source time>`: one raw telemetry sample per tag and source instant, so a
+    /// sample read again (a reconnect, a replay after a crash) is the same event.
+    public static func telemetrySample(
+        plant: String, input: String, tag: String, sourceTime: Timestamp
+    ) throws(EventIDError) -> EventID {
+        try EventID("tele/\(escaped(plant))/\(escaped(input))/\(escaped(tag))/\(sourceTime)")
+    }
+
     /// `dead/<original id>`: the tombstone sent in place of an event the hub refused for good. Never fails:
     /// when the result would exceed 512 bytes the tail of the original is replaced by its FNV-1a digest.
     public static func tombstone(ofID original: EventID) -> EventID {

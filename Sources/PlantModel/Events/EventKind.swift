@@ -6,6 +6,7 @@ public enum EventKind: String, Sendable, Hashable, CaseIterable, CustomStringCon
     case qualityHold = "quality_hold"
     case qualityRelease = "quality_release"
     case deadLettered = "dead_lettered"
+    case telemetrySample = "telemetry_sample"
 
     public var description: String { rawValue }
 
@@ -16,6 +17,7 @@ public enum EventKind: String, Sendable, Hashable, CaseIterable, CustomStringCon
         case .productionConfirmation, .downtime: return StreamName.production
         case .inventoryMovement: return StreamName.inventory
         case .qualityHold, .qualityRelease: return StreamName.quality
+        case .telemetrySample: return StreamName.telemetry
         case .deadLettered: return nil
         }
     }

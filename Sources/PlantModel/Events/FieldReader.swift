@@ -73,6 +73,13 @@ struct FieldReader {
         return text
     }
 
+    /// A required string that may be empty (a PLC's string tag can hold "").
+    func possiblyEmptyString(_ key: String) throws(EventFieldError) -> String {
+        let value = try required(key, "a string")
+        guard case .string(let text) = value else { throw fail(key, "expected a string, found \(value.typeName)") }
+        return text
+    }
+
     func bool(_ key: String) throws(EventFieldError) -> Bool {
         let value = try required(key, "true or false")
         guard case .bool(let flag) = value else { throw fail(key, "expected true or false, found \(value.typeName)") }
@@ -86,6 +93,17 @@ struct FieldReader {
     func optionalInteger(_ key: String, minimum: Int64) throws(EventFieldError) -> Int64? {
         guard let value = value(key) else { return nil }
         return try checkedInteger(key, value, minimum: minimum)
+    }
+
+    /// An optional JSON integer within `range`.
+    func optionalInteger(_ key: String, in range: ClosedRange<Int64>) throws(EventFieldError) -> Int64? {
+        guard let value = value(key) else { return nil }
+        let expected = "expected an integer \(range.lowerBound)–\(range.upperBound)"
+        guard case .number(let number) = value else { throw fail(key, "\(expected), found \(value.typeName)") }
+        guard let integer = number.int64Value, range.contains(integer), number.text != "-0" else {
+            throw fail(key, "\(expected), found \(number.text)")
+        }
+        return integer
     }
 
     private func checkedInteger(_ key: String, _ value: JSONValue, minimum: Int64) throws(EventFieldError) -> Int64 {

@@ -12,6 +12,7 @@ extension CanonicalObjectScanner {
         case .inventoryMovement: return certifiesMovement(data)
         case .qualityHold, .qualityRelease: return certifiesHold(data)
         case .deadLettered: return certifiesTombstone(data)
+        case .telemetrySample: return certifiesTelemetrySample(data)
         }
     }
 
@@ -114,6 +115,47 @@ extension CanonicalObjectScanner {
         }
     }
 
+    private static let telemetrySampleFields: [StaticString] = [
+        "input", "plant", "quality", "quality_code", "source_time", "tag", "value", "value_type",
+    ]
+
+    private func certifiesTelemetrySample(_ data: Int) -> Bool {
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 8) { s -> Bool in
+            guard mapFields(of: data, Self.telemetrySampleFields, into: s), requiredString(s[0]), requiredString(s[1]),
+                requiredString(s[5]), timestamp(s[4]) != nil, let severity = qualitySeverity(s[2])
+            else { return false }
+            if s[3] >= 0 {
+                // An OPC UA StatusCode whose severity (bits 31-30: 00 good, 01 uncertain, 1x bad) is the quality's.
+                guard let code = integer(s[3], minimum: 0), code <= Int64(UInt32.max), min(code >> 30, 2) == severity
+                else { return false }
+            }
+            let value = s[6]
+            let type = s[7]
+            guard value >= 0, members[value].isString, type >= 0, members[type].kind == .plainString else {
+                return false
+            }
+            let (start, end) = (members[type].valueStart, members[type].valueEnd)
+            if equal(start, end, "string") { return true }
+            guard members[value].kind == .plainString else { return false }
+            if equal(start, end, "number") { return signedDecimal(value) }
+            if equal(start, end, "bool") {
+                let (valueStart, valueEnd) = (members[value].valueStart, members[value].valueEnd)
+                return equal(valueStart, valueEnd, "true") || equal(valueStart, valueEnd, "false")
+            }
+            return false
+        }
+    }
+
+    /// `good` 0, `uncertain` 1, `bad` 2 (as `min(StatusCode >> 30, 2)`); nil for anything else.
+    private func qualitySeverity(_ slot: Int) -> Int64? {
+        guard slot >= 0, members[slot].kind == .plainString else { return nil }
+        let (start, end) = (members[slot].valueStart, members[slot].valueEnd)
+        if equal(start, end, "good") { return 0 }
+        if equal(start, end, "uncertain") { return 1 }
+        if equal(start, end, "bad") { return 2 }
+        return nil
+    }
+
     // MARK: - Fields
 
     /// `slots[k]` = index of the member of `parent` named `fields[k]`, or -1. False when `parent` is not an
@@ -178,6 +220,18 @@ extension CanonicalObjectScanner {
     private func quantity(_ slot: Int) -> Bool {
         guard slot >= 0, members[slot].kind == .plainString else { return false }
         return canonicalDigits(value(members[slot]), maxFraction: 18) != nil
+    }
+
+    /// A canonical decimal of either sign in a plain string: an optional `-` before what `quantity` accepts,
+    /// but not `-0`.
+    private func signedDecimal(_ slot: Int) -> Bool {
+        let text = value(members[slot])
+        guard text.count > 1, text[0] == UInt8(ascii: "-") else {
+            return canonicalDigits(text, maxFraction: 18) != nil
+        }
+        let magnitude = UnsafeRawBufferPointer(rebasing: text[1...])
+        guard let (integer, fraction, _) = canonicalDigits(magnitude, maxFraction: 18) else { return false }
+        return integer != 0 || fraction != 0
     }
 
     /// Seconds: a JSON number, canonical, ≥ 0, at most 3 decimals; returned in milliseconds.
@@ -288,6 +342,7 @@ extension CanonicalObjectScanner {
         case 12: return equal(start, end, "quality_hold") ? .qualityHold : nil
         case 13: return equal(start, end, "dead_lettered") ? .deadLettered : nil
         case 15: return equal(start, end, "quality_release") ? .qualityRelease : nil
+        case 16: return equal(start, end, "telemetry_sample") ? .telemetrySample : nil
         case 18: return equal(start, end, "inventory_movement") ? .inventoryMovement : nil
         case 23: return equal(start, end, "production_confirmation") ? .productionConfirmation : nil
         default: return nil

@@ -45,7 +45,7 @@ public final class TrytonConnector: ERPConnector {
                 try postings.post(confirmation, eventID: outboxEvent.id)
             case .inventoryMovement(let movement):
                 try postings.post(movement, eventID: outboxEvent.id, occurredAt: event.occurredAt)
-            case .downtime, .qualityHold, .qualityRelease, .deadLettered:
+            case .downtime, .qualityHold, .qualityRelease, .deadLettered, .telemetrySample:
                 break  // Nothing to book in Tryton's stock and production.
             }
             return nil
