@@ -27,13 +27,17 @@ import Testing
         return copy
     }
 
+    /// Cuts through the middle of the WAL: SQLite drops the commits after the cut as if never written.
+    private func cutWALInHalf(_ path: String) throws {
+        let wal = path + "-wal"
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int)
+        try FileHandle(forUpdating: URL(fileURLWithPath: wal)).truncate(atOffset: UInt64(size / 2))
+    }
+
     @Test func aWALCutShortIsRefusedNamingTheMissingSeqs() throws {
         try withTemporaryDirectory { (directory) throws in
             let path = try killedJournal(in: directory, commits: 40)
-            let wal = path + "-wal"
-            let size = try #require(try FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int)
-            // Cut through the middle of the WAL: SQLite drops the commits after the cut as if never written.
-            try FileHandle(forUpdating: URL(fileURLWithPath: wal)).truncate(atOffset: UInt64(size / 2))
+            try cutWALInHalf(path)
             let text = try #require(errorText { _ = try Journal.open(path: path, options: testOptions()) })
             #expect(text.hasPrefix("journal \(path): committed events are missing (inventory seqs "))
             #expect(text.contains("production seqs "))
@@ -47,9 +51,7 @@ import Testing
     @Test func acceptingTheLossOpensReportsItAndNumbersOn() throws {
         try withTemporaryDirectory { (directory) throws in
             let path = try killedJournal(in: directory, commits: 40)
-            let wal = path + "-wal"
-            let size = try #require(try FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int)
-            try FileHandle(forUpdating: URL(fileURLWithPath: wal)).truncate(atOffset: UInt64(size / 2))
+            try cutWALInHalf(path)
             var options = testOptions()
             options.acceptLostCommits = true
             let journal = try Journal.open(path: path, options: options)
