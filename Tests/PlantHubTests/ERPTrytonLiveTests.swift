@@ -183,6 +183,21 @@ import Testing
         #expect(try auditor.moves(final.id).first?["state"] == "done")
     }
 
+    @Test func aMethodTrytonDoesNotServeOverRPCIsPermanent() throws {
+        guard let server = try TrytonServer.start() else { return }
+        defer { server.stop() }
+        let auditor = Auditor(client: try TrytonClient(settings: server.settings()))
+        try waitForLogin(auditor)
+        // stock.move's `assign` is not in its __rpc__: trytond answers HTTP 403 whatever the session.
+        #expect(
+            throws: TrytonFailure.permanent(
+                "Tryton model.stock.move.assign: HTTP 403: Tryton does not allow this method over JSON-RPC "
+                    + "(not in the model's __rpc__)")
+        ) {
+            try auditor.client.model("stock.move", "assign", [[]], context: ["company": 1])
+        }
+    }
+
     private func waitForLogin(_ auditor: Auditor) throws {
         let deadline = ContinuousClock.now + .seconds(30)
         while true {
