@@ -165,8 +165,9 @@ import Testing
     @Test func finalConfirmationWalksTheOrderToDoneFromWhereItIs() throws {
         guard let server = try TrytonServer.start() else { return }
         defer { server.stop() }
-        let connector = try TrytonConnector(
-            settings: server.settings(), options: TrytonPostingOptions(completeOrdersOnFinal: true))
+        var settings = server.settings()
+        settings.posting.completeOrdersOnFinal = true
+        let connector = try TrytonConnector(settings: settings)
         defer { connector.close() }
         let auditor = Auditor(client: try TrytonClient(settings: server.settings()))
         try waitForLogin(auditor)
