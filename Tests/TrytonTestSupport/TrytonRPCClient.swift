@@ -6,7 +6,7 @@ import PlantModel
 #endif
 
 /// Reads a test's trytond over JSON-RPC, as an auditor would: independent of the hub's Tryton client, over
-/// plain HTTP on loopback with one connection per call (`Connection: close`), blocking, with a timeout.
+/// plain HTTP/1.0 on loopback with one connection per call, blocking, with a timeout.
 public final class TrytonRPCClient {
     /// A call that did not return a result: Tryton's error member, an HTTP status, or no answer.
     public struct Failure: Error, CustomStringConvertible {
@@ -71,7 +71,8 @@ public final class TrytonRPCClient {
     private func send(_ method: String, _ params: [JSONValue]) throws -> JSONValue {
         let body = JSONWriter.encode(["id": .integer(nextID), "method": .string(method), "params": .array(params)])
         nextID += 1
-        var head = "POST /\(database)/rpc/ HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nContent-Type: application/json\r\n"
+        // HTTP/1.0: trytond then answers with the plain body up to the close, never chunked.
+        var head = "POST /\(database)/rpc/ HTTP/1.0\r\nHost: 127.0.0.1:\(port)\r\nContent-Type: application/json\r\n"
         head += "Content-Length: \(body.count)\r\nConnection: close\r\n"
         if let session { head += "Authorization: \(session)\r\n" }
         let (status, answer) = try exchange(Array((head + "\r\n").utf8) + body, method: method)
@@ -79,7 +80,13 @@ public final class TrytonRPCClient {
             let text = String(decoding: answer.prefix(500), as: UTF8.self)
             throw Failure(description: "\(method): HTTP \(status): \(text)", isTransient: status >= 500)
         }
-        let parsed = try JSONParser.parse(answer)
+        let parsed: JSONValue
+        do {
+            parsed = try JSONParser.parse(answer)
+        } catch {
+            let text = String(decoding: answer.prefix(300), as: UTF8.self)
+            throw Failure(description: "\(method): the answer is not JSON (\(error)): \(text)", isTransient: false)
+        }
         if let error = parsed.objectValue?["error"], !error.isNull {
             let kind = error.arrayValue?.first?.stringValue ?? ""
             throw Failure(description: "\(method): \(error)", isTransient: kind == "ConcurrencyException")
@@ -132,7 +139,31 @@ public final class TrytonRPCClient {
         else {
             throw Failure(description: "\(method): not an HTTP answer (\(answer.count) bytes)", isTransient: true)
         }
-        return (status, Array(answer[(end + 4)...]))
+        let body = Array(answer[(end + 4)...])
+        // Werkzeug streams larger answers chunked, even to an HTTP/1.0 request.
+        let chunked = String(decoding: answer[..<end], as: UTF8.self).lowercased()
+            .contains("transfer-encoding: chunked")
+        return (status, chunked ? try dechunk(body, method: method) : body)
+    }
+
+    /// The body of a chunked transfer: hex size CRLF, bytes CRLF, …, 0 CRLF CRLF.
+    private func dechunk(_ bytes: [UInt8], method: String) throws -> [UInt8] {
+        var body: [UInt8] = []
+        var index = 0
+        while true {
+            guard let lineEnd = bytes[index...].firstIndex(of: UInt8(ascii: "\r")),
+                let size = Int(
+                    String(decoding: bytes[index..<lineEnd], as: UTF8.self).split(separator: ";").first ?? "",
+                    radix: 16),
+                lineEnd + 2 + size <= bytes.count
+            else { throw Failure(description: "\(method): a broken chunked answer", isTransient: true) }
+            if size == 0 { return body }
+            body.append(contentsOf: bytes[(lineEnd + 2)..<(lineEnd + 2 + size)])
+            index = lineEnd + 2 + size + 2
+            guard index <= bytes.count else {
+                throw Failure(description: "\(method): a broken chunked answer", isTransient: true)
+            }
+        }
     }
 }
 
