@@ -47,10 +47,14 @@ let package = Package(
         .testTarget(
             name: "PlantAggregateTests", dependencies: ["PlantAggregate", "PlantModel", "PlantConfig"], exclude: ["Fixtures"]),
         .testTarget(name: "PlantForwardTests", dependencies: ["PlantForward", "PlantJournal", "PlantModel", "PlantNet"]),
-        .testTarget(name: "PlantHubTests", dependencies: ["PlantHub", "PlantModel", "PlantNet", "PlantJournal", "PlantConfig"]),
+        // A real trytond for the Tryton tests of PlantHubTests and IntegrationTests (test support, not shipped).
+        .target(name: "TrytonTestSupport", dependencies: ["PlantModel"], path: "Tests/TrytonTestSupport"),
+        .testTarget(
+            name: "PlantHubTests",
+            dependencies: ["PlantHub", "PlantModel", "PlantNet", "PlantJournal", "PlantConfig", "TrytonTestSupport"]),
         .testTarget(
             name: "PlantAgentTests", dependencies: ["PlantAgent", "PlantModel", "PlantConfig", "PlantJournal", "PlantAggregate"]),
         // Runs the built `plantsync` and `plantsync-testkit` binaries as a user would.
-        .testTarget(name: "IntegrationTests", dependencies: ["PlantJournal", "PlantModel"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["PlantJournal", "PlantModel", "TrytonTestSupport"]),
     ]
 )

@@ -22,6 +22,9 @@ extension Command {
                               scanner_tcp input in server mode
               --connect HOST:PORT   --rate N (scans/s, default 5)   --count N (goods scans, default 100)
               --location CODE (sent first, default LOC-A-01; "" for none)   --terminator cr|lf|crlf
+              --kinds gs1-128,sscc,datamatrix,ean13 (default all; sscc = a whole pallet, no quantity)
+              --items N (goods from N catalogue items, GTINs 0 4012345 0 + item 0001…N + check digit,
+                so an ERP mapping can name them; default any of 10,000)
             simulate drops    CSV files of goods receipts for a file_drop input (written as .tmp, renamed in)
               --dir DIR   --files N (default 3)   --rows N (default 100)   --plant P100   --rate N (files/s)
               --input NAME (the file_drop input's name: event ids go into the manifest)
@@ -34,7 +37,7 @@ extension Command {
             valued: [
                 "--connect", "--listen", "--format", "--line", "--tag-prefix", "--rate", "--count", "--orders",
                 "--order-every", "--stop-every", "--start", "--step-ms", "--location", "--terminator", "--dir",
-                "--files", "--rows", "--plant", "--input", "--seed", "--manifest",
+                "--files", "--rows", "--plant", "--input", "--seed", "--manifest", "--kinds", "--items",
             ], positionals: 1...1, positionalNames: ["SOURCE (line, scanner or drops)"]),
         run: { options in
             var reader = SimulateOptions(options: options)
@@ -87,6 +90,14 @@ extension Command {
                         command: "simulate", message: "--terminator: expected cr, lf or crlf, found \"\(other)\"")
                 }
                 simulation.seed = UInt64(try reader.integer("--seed") ?? 1)
+                simulation.kinds = try reader.list("--kinds", ScanKind.self) ?? simulation.kinds
+                if let items = try reader.integer("--items") {
+                    guard (1...9_999).contains(items) else {
+                        throw UsageError(
+                            command: "simulate", message: "--items: expected 1 to 9999 catalogue items, found \(items)")
+                    }
+                    simulation.items = items
+                }
                 let endpoint = try reader.endpoint()
                 if options.has("--print-config") {
                     guard case let .connect(host, port) = endpoint else {
@@ -183,6 +194,23 @@ struct SimulateOptions {
             throw UsageError(command: "simulate", message: "\(name): expected \(allowed), found \"\(text)\"")
         }
         return value
+    }
+
+    /// A comma-separated set of choices, e.g. `--kinds gs1-128,ean13`; at least one.
+    func list<T: RawRepresentable & CaseIterable & Hashable>(_ name: String, _ type: T.Type) throws -> Set<T>?
+    where T.RawValue == String {
+        guard let text = options.value(name) else { return nil }
+        let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
+        var values = Set<T>()
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let word = part.trimmingCharacters(in: .whitespaces)
+            guard let value = T(rawValue: word) else {
+                throw UsageError(
+                    command: "simulate", message: "\(name): expected some of \(allowed), found \"\(word)\"")
+            }
+            values.insert(value)
+        }
+        return values
     }
 
     mutating func endpoint() throws -> SimulatorEndpoint {

@@ -125,6 +125,28 @@ struct SimulatorTests {
         #expect(Set(report.byKind.keys) == ["gs1-128", "sscc", "datamatrix", "ean13"])
     }
 
+    @Test func aCatalogueAndChosenKindsGiveFewGTINsAndNoPallets() throws {
+        var simulation = ScannerSimulation()
+        simulation.scans = 300
+        simulation.items = 3
+        simulation.kinds = [.gs1128, .datamatrix, .ean13]
+        var generator = ScanGenerator(simulation)
+        var gtins = Set<String>()
+        while let frame = generator.next() {
+            let text = String(decoding: frame.dropLast(), as: UTF8.self)
+            guard case .gs1(let elements) = try GS1Decoder.decode(text, currentYear: 2026) else { continue }
+            #expect(elements.first("00") == nil, "an SSCC: \(text)")
+            if let gtin = elements.first("01")?.value { gtins.insert(gtin) }
+        }
+        // Every kind scans the catalogue items as the same three GTIN-14s (EAN-13s padded with a 0).
+        let catalogue = Set((1...3).map(ScannerSimulation.catalogueGTIN))
+        #expect(catalogue == ["04012345000016", "04012345000023", "04012345000030"])
+        #expect(gtins == catalogue)
+        #expect(generator.report.gtins == catalogue.sorted())
+        #expect(Set(generator.report.byKind.keys) == ["gs1-128", "datamatrix", "ean13"])
+        #expect(generator.report.pallets == 0)
+    }
+
     @Test func checkDigitsMatchTheGS1Examples() {
         #expect(GS1CheckDigit.gtin14(companyAndItem: "0950110153000") == "09501101530003")
         #expect(GS1CheckDigit.sscc(extensionAndSerial: "10614141123456789") == "106141411234567897")

@@ -87,6 +87,7 @@ private func errors(_ tail: String) -> String {
         #expect(tryton.products == ["MAT-100": "FG-100", "04012345678901": "RM-200"])
         #expect(tryton.units == ["PCE": "u"])
         #expect(tryton.supplierLocation == "SUP")
+        #expect(tryton.posting == TrytonPostingOptions(doMoves: true, completeOrdersOnFinal: false))
         #expect(configuration.erp.connectors[1].streams == ["production", "inventory", "quality"])
     }
 
@@ -114,6 +115,79 @@ private func errors(_ tail: String) -> String {
                 "hub.yaml:17:22: erp.connectors[1].webhook.secret_file: secret file /etc/plantsync/open.secret is "
                     + "readable by other users (mode 0644); run: chmod o-rwx /etc/plantsync/open.secret",
             ])
+    }
+}
+
+@Suite struct ERPTrytonConfigurationTests {
+    static let connection = """
+        url: http://127.0.0.1:8000
+        allow_plain_http: true
+        database: plantsync
+        user: admin
+        password_file: /etc/plantsync/tryton.password
+        plants:
+          - plant: P100
+            company: 1
+            warehouse: WH
+        """
+
+    @Test func postingOptionsAreRead() throws {
+        let configuration = try hub(
+            """
+            erp:
+              connectors:
+                - name: tryton
+                  type: tryton
+                  streams: [production, inventory]
+                  tryton:
+            \(Self.connection.indented(by: 8))
+                    do_moves: false
+                    complete_orders_on_final: true
+            """
+        ).get()
+        guard case .tryton(let tryton) = configuration.erp.connectors[0].kind else {
+            Issue.record("not tryton"); return
+        }
+        #expect(tryton.posting == TrytonPostingOptions(doMoves: false, completeOrdersOnFinal: true))
+    }
+
+    @Test func postingOptionMistakesAreAllReportedWithPositions() {
+        let text = """
+            erp:
+              connectors:
+                - name: tryton
+                  type: tryton
+                  tryton:
+            \(Self.connection.indented(by: 8))
+                    do_moves: yes
+                    complete_orders_on_fnal: true
+                - name: tryton-stock
+                  type: tryton
+                  streams: [inventory]
+                  tryton:
+            \(Self.connection.indented(by: 8))
+                    complete_orders_on_final: true
+            """
+        #expect(
+            errors(text).split(separator: "\n").map(String.init) == [
+                #"hub.yaml:20:19: erp.connectors[0].tryton.do_moves: expected true or false, found "yes""#,
+                #"hub.yaml:21:9: erp.connectors[0].tryton.complete_orders_on_fnal: unknown key "#
+                    + #""complete_orders_on_fnal"; did you mean "complete_orders_on_final"? Valid keys: url, "#
+                    + "allow_plain_http, database, user, password_file, ca_file, client_cert_file, client_key_file, "
+                    + "plants, products, locations, units, supplier_location, lost_found_location, scrap_location, "
+                    + "request_timeout, do_moves, complete_orders_on_final",
+                "hub.yaml:35:35: erp.connectors[1].tryton.complete_orders_on_final: true needs the production "
+                    + "stream, where confirmations travel; add production to erp.connectors[1].streams or set it "
+                    + "to false",
+            ])
+    }
+}
+
+extension String {
+    /// Every line indented by `spaces` more.
+    fileprivate func indented(by spaces: Int) -> String {
+        split(separator: "\n", omittingEmptySubsequences: false)
+            .map { String(repeating: " ", count: spaces) + $0 }.joined(separator: "\n")
     }
 }
 

@@ -99,7 +99,15 @@ import Testing
 
     @Test func anExpiredSessionAsksForANewLoginAndOtherStatusesArePermanent() {
         #expect(TrytonRPC.result(status: 401, retryAfter: nil, body: [], method: "m") == .failure(.sessionExpired))
-        #expect(TrytonRPC.result(status: 403, retryAfter: nil, body: [], method: "m") == .failure(.sessionExpired))
+        // 403 is Tryton's answer for a method outside `__rpc__`, with any session: parked, not retried.
+        let forbidden = "<!doctype html>\n<title>403 Forbidden</title>\n<h1>Forbidden</h1>\n"
+        #expect(
+            TrytonRPC.result(
+                status: 403, retryAfter: "5", body: Array(forbidden.utf8), method: "model.stock.move.assign")
+                == .failure(
+                    .permanent(
+                        "Tryton model.stock.move.assign: HTTP 403: Tryton does not allow this method over JSON-RPC "
+                            + "(not in the model's __rpc__)")))
         #expect(
             TrytonRPC.result(status: 404, retryAfter: nil, body: Array("Not Found".utf8), method: "m")
                 == .failure(.permanent("Tryton m: HTTP 404: Not Found")))

@@ -16,8 +16,37 @@ public struct ScannerSimulation: Sendable {
     /// What ends each scan on the wire.
     public var terminator = "\r"
     public var seed: UInt64 = 1
+    /// The kinds of goods scans sent, in their usual mix; leaving out `sscc` leaves out whole pallets
+    /// (movements without a quantity, which an ERP posting may refuse).
+    public var kinds: Set<ScanKind> = Set(ScanKind.allCases)
+    /// Goods from a catalogue of this many items (item references 1…N, at most 9,999), so that GTINs
+    /// repeat and can be mapped to an ERP's products; nil: any of 10,000. Every kind scans a catalogue
+    /// item as the same GTIN-14 (an EAN-13 padded with a 0): see `catalogueGTIN`.
+    public var items: Int?
 
     public init() {}
+
+    /// The GTIN-14 of catalogue item `item` (1…9,999): `0` `4012345` `0` + the item as 4 digits + check digit.
+    public static func catalogueGTIN(_ item: Int) -> String {
+        GS1CheckDigit.gtin14(companyAndItem: "0" + "40123450" + fourDigits(item))
+    }
+
+    static func fourDigits(_ value: Int) -> String {
+        let text = String(value)
+        return String(repeating: "0", count: max(0, 4 - text.count)) + text
+    }
+}
+
+/// The kinds of goods scans a simulated scanner sends.
+public enum ScanKind: String, Sendable, CaseIterable {
+    /// GS1-128 with GTIN, lot and count.
+    case gs1128 = "gs1-128"
+    /// An SSCC alone: a whole pallet, no quantity.
+    case sscc
+    /// GS1 DataMatrix with GTIN and serial.
+    case datamatrix
+    /// EAN-13: a GTIN, one piece.
+    case ean13
 }
 
 /// What a scanner simulation sent. Each goods scan books one event at a station that accepts it.
@@ -33,6 +62,8 @@ public struct ScannerSimulationReport: Sendable, Equatable {
     public var units: Int64 = 0
     public var pallets = 0
     public var codes: [String] = []
+    /// The distinct GTINs sent (as GTIN-14, EAN-13s padded), sorted: what an ERP mapping must know.
+    public var gtins: [String] = []
 
     public var summary: String {
         let kinds = byKind.keys.sorted().map { "\($0) \(byKind[$0]!)" }.joined(separator: ", ")
@@ -47,7 +78,7 @@ public struct ScannerSimulationReport: Sendable, Equatable {
             "kind": "scanner", "goods_scans": .integer(Int64(goodsScans)),
             "location_scans": .integer(Int64(locationScans)), "end_codes": .integer(Int64(controlScans)),
             "by_kind": .object(kinds), "units": .integer(units), "pallets": .integer(Int64(pallets)),
-            "codes": .array(codes.map { .string($0) }),
+            "codes": .array(codes.map { .string($0) }), "gtins": .array(gtins.map { .string($0) }),
         ])
     }
 }
@@ -90,26 +121,47 @@ public struct ScanGenerator: Sendable {
     private func frame(_ code: String) -> [UInt8] { Array((code + simulation.terminator).utf8) }
 
     private mutating func goods() -> String {
-        let gtin = GS1CheckDigit.gtin14(companyAndItem: "0" + "40123450" + digits(4))
-        switch random.below(10) {
-        case 0..<5:
+        // The default draws (item, then kind) stay as they were, so a seed keeps meaning the same scans.
+        let item = simulation.items.map { ScannerSimulation.fourDigits(1 + random.below(max(1, min($0, 9_999)))) }
+        let itemDigits = item ?? digits(4)
+        let gtin = GS1CheckDigit.gtin14(companyAndItem: "0" + "40123450" + itemDigits)
+        var kind = Self.kind(random.below(10))
+        while !simulation.kinds.contains(kind) && !simulation.kinds.isEmpty { kind = Self.kind(random.below(10)) }
+        report.byKind[kind.rawValue, default: 0] += 1
+        switch kind {
+        case .gs1128:
             let count = 1 + random.below(24)
-            report.byKind["gs1-128", default: 0] += 1
             report.units += Int64(count)
+            note(gtin)
             return "]C101\(gtin)10LOT\(digits(5))\(Self.gs)30\(count)"
-        case 5..<7:
-            report.byKind["sscc", default: 0] += 1
+        case .sscc:
             report.pallets += 1
             return "]C100" + GS1CheckDigit.sscc(extensionAndSerial: "3" + "40123450" + digits(8))
-        case 7..<9:
-            report.byKind["datamatrix", default: 0] += 1
+        case .datamatrix:
             report.units += 1
+            note(gtin)
             return "]d201\(gtin)21SN\(digits(8))"
-        default:
-            report.byKind["ean13", default: 0] += 1
+        case .ean13:
             report.units += 1
-            return "]E0" + GS1CheckDigit.ean13(twelveDigits: "40" + "12345" + digits(5))
+            let ean = GS1CheckDigit.ean13(twelveDigits: "40" + "12345" + (item.map { "0" + $0 } ?? digits(5)))
+            note("0" + ean)
+            return "]E0" + ean
         }
+    }
+
+    /// The usual mix: half GS1-128, a fifth SSCC, a fifth DataMatrix, a tenth EAN-13.
+    private static func kind(_ draw: Int) -> ScanKind {
+        switch draw {
+        case 0..<5: .gs1128
+        case 5..<7: .sscc
+        case 7..<9: .datamatrix
+        default: .ean13
+        }
+    }
+
+    private mutating func note(_ gtin: String) {
+        let index = report.gtins.firstIndex { $0 >= gtin } ?? report.gtins.count
+        if index == report.gtins.count || report.gtins[index] != gtin { report.gtins.insert(gtin, at: index) }
     }
 
     private mutating func digits(_ count: Int) -> String {

@@ -106,6 +106,15 @@ public struct ERPConnectorSettings: Sendable, Hashable {
                         + "to book: leave it out (a webhook connector can hand it on)", at: "streams")
                 kind = nil
             }
+            // Confirmations travel in the production stream: without it the setting would do nothing.
+            if tryton.contains("complete_orders_on_final"), case .tryton(let settings) = kind,
+                settings.posting.completeOrdersOnFinal, !self.streams.contains("production")
+            {
+                tryton.report(
+                    "true needs the production stream, where confirmations travel; add production to "
+                        + "\(map.path.appending("streams")) or set it to false", at: "complete_orders_on_final")
+                kind = nil
+            }
             if webhook.isPresent {
                 map.report("a tryton connector takes no webhook: section", at: "webhook")
                 webhook.ignoreRemainingKeys()

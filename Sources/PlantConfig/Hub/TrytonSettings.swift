@@ -37,12 +37,15 @@ public struct TrytonSettings: Sendable, Hashable {
     /// nil: scrap is not posted.
     public var scrapLocation: String?
     public var requestTimeout: Duration
+    /// Whether receipts are booked and final confirmations complete their orders.
+    public var posting: TrytonPostingOptions
 
     public init(
         url: HTTPURL, allowPlainHTTP: Bool = false, database: String, user: String, password: SecretFile,
         tls: ERPTLSSettings = ERPTLSSettings(), plants: [PlantMapping], products: [String: String] = [:],
         locations: [String: String] = [:], units: [String: String] = [:], supplierLocation: String = "SUP",
-        lostFoundLocation: String = "LOST", scrapLocation: String? = nil, requestTimeout: Duration = .seconds(60)
+        lostFoundLocation: String = "LOST", scrapLocation: String? = nil, requestTimeout: Duration = .seconds(60),
+        posting: TrytonPostingOptions = TrytonPostingOptions()
     ) {
         self.url = url
         self.allowPlainHTTP = allowPlainHTTP
@@ -58,6 +61,7 @@ public struct TrytonSettings: Sendable, Hashable {
         self.lostFoundLocation = lostFoundLocation
         self.scrapLocation = scrapLocation
         self.requestTimeout = requestTimeout
+        self.posting = posting
     }
 
     public init?(_ map: ConfigMap) {
@@ -91,6 +95,7 @@ public struct TrytonSettings: Sendable, Hashable {
         scrapLocation = map.optional("scrap_location", .nonEmptyString)
         requestTimeout = map.optional(
             "request_timeout", .duration(in: .seconds(1)...(.seconds(1_800))), default: .seconds(60))
+        posting = TrytonPostingOptions(map)
         var schemeAllowed = true
         if let url { schemeAllowed = ERPTLSSettings.checkScheme(url, allowPlainHTTP: allowPlainHTTP, map) }
         guard let url, let database, let user, let password, let tls, plantsComplete, schemeAllowed else { return nil }

@@ -6,7 +6,8 @@ import PlantNet
 /// A blocking JSON-RPC session with one Tryton database, used from the connector's thread only.
 ///
 /// Logs in with `common.db.login` on first use, sends `Authorization: Session base64(user:uid:token)`,
-/// and logs in again once when Tryton answers 401/403 (an expired session, a restarted server).
+/// and logs in again once when Tryton answers 401 (an expired session, a restarted server). A 403 is
+/// no session problem in Tryton (the method is not callable over RPC): it is permanent, never retried.
 final class TrytonClient {
     private let http: HTTPClient
     private let path: String

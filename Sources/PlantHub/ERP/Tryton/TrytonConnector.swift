@@ -6,17 +6,14 @@ import PlantModel
 /// order on one thread, so the postings of one production order never race.
 public final class TrytonConnector: ERPConnector {
     public let settings: TrytonSettings
-    public let options: TrytonPostingOptions
     private let client: TrytonClient
     private let postings: TrytonPostings
 
-    public init(settings: TrytonSettings, options: TrytonPostingOptions = TrytonPostingOptions()) throws {
+    public init(settings: TrytonSettings) throws {
         self.settings = settings
-        self.options = options
         client = try TrytonClient(settings: settings)
         postings = TrytonPostings(
-            client: client, master: TrytonMasterData(client: client, settings: settings), settings: settings,
-            options: options)
+            client: client, master: TrytonMasterData(client: client, settings: settings), settings: settings)
     }
 
     public var maxEventsPerPosting: Int { 1 }

@@ -9,7 +9,7 @@ struct TrytonPostings {
     let client: TrytonClient
     let master: TrytonMasterData
     let settings: TrytonSettings
-    let options: TrytonPostingOptions
+    var options: TrytonPostingOptions { settings.posting }
 
     static let zeroPrice = TrytonRPC.decimal(.zero)
 
@@ -175,19 +175,5 @@ struct TrytonPostings {
             guard let id = try master.warehouse(mapping).lostFound else { throw .permanent(message) }
             return id
         }
-    }
-}
-
-/// Posting choices not (yet) in `hub.yaml`.
-public struct TrytonPostingOptions: Sendable, Hashable {
-    /// Call `do` on inventory movements' stock moves (they are booked, not left as drafts).
-    public var doMoves: Bool
-    /// On a confirmation with `final: true`, walk the order to done. Off by default: `final` marks a
-    /// closed window, not the order's last one, and a done order takes no more outputs.
-    public var completeOrdersOnFinal: Bool
-
-    public init(doMoves: Bool = true, completeOrdersOnFinal: Bool = false) {
-        self.doMoves = doMoves
-        self.completeOrdersOnFinal = completeOrdersOnFinal
     }
 }

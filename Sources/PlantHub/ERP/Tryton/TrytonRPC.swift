@@ -6,7 +6,7 @@ enum TrytonFailure: Error, Hashable {
     case transient(String, retryAfter: Duration? = nil)
     /// Tryton refused for good (a user, validation or access error; an unmapped value).
     case permanent(String)
-    /// The session expired or was never valid (HTTP 401/403): log in again and repeat the call once.
+    /// The session expired or was never valid (HTTP 401): log in again and repeat the call once.
     case sessionExpired
 
     var deliveryFailure: DeliveryFailure {
@@ -70,7 +70,15 @@ enum TrytonRPC {
     static func result(status: Int, retryAfter: String?, body: [UInt8], method: String) -> Result<
         JSONValue, TrytonFailure
     > {
-        if status == 401 || status == 403 { return .failure(.sessionExpired) }
+        if status == 401 { return .failure(.sessionExpired) }
+        // Tryton answers 403 for a method that is not in the model's `__rpc__` (stock.move's `assign`),
+        // whatever the session: logging in again or retrying cannot help, so the posting parks.
+        if status == 403 {
+            return .failure(
+                .permanent(
+                    "Tryton \(method): HTTP 403: Tryton does not allow this method over JSON-RPC "
+                        + "(not in the model's __rpc__)"))
+        }
         guard status == 200 else {
             let text = String(decoding: body.prefix(maxMessageBytes), as: UTF8.self)
                 .trimmingTrailingNewlines()
