@@ -77,6 +77,24 @@ import Testing
                             + #""Stock Move"."#)))
     }
 
+    /// Tryton refuses to book a move dated after its local today; our date is the event's UTC day, so near
+    /// midnight that is early, not wrong: retried later, not parked. Other warnings still park.
+    @Test func aMoveDatedAfterTrytonsTodayWaitsOtherWarningsPark() {
+        let future =
+            #"{"error":["UserWarning",["effective_date_future.5f3a","The moves R-1 have effective dates in the future.",""]]}"#
+        #expect(
+            TrytonRPC.result(status: 200, retryAfter: nil, body: Array(future.utf8), method: "model.stock.move.do")
+                == .failure(
+                    .transient(
+                        #"Tryton model.stock.move.do: UserWarning: effective_date_future.5f3a The moves R-1 have "#
+                            + #"effective dates in the future. (waits for that day in Tryton)"#,
+                        retryAfter: .seconds(600))))
+        let other = #"{"error":["UserWarning",["done_picking.1","Are you sure?",""]]}"#
+        #expect(
+            TrytonRPC.result(status: 200, retryAfter: nil, body: Array(other.utf8), method: "model.stock.move.do")
+                == .failure(.permanent(#"Tryton model.stock.move.do: UserWarning: done_picking.1 Are you sure?"#)))
+    }
+
     @Test func lockedDatabaseConcurrencyAndServerFaultsAreTransient() {
         let concurrency = #"{"error":["ConcurrencyException",["Records were modified in the meanwhile"]]}"#
         #expect(

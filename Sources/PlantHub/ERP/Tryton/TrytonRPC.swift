@@ -118,6 +118,13 @@ enum TrytonRPC {
         }
         let detail = messages.isEmpty ? kind : "\(kind): \(messages.joined(separator: " "))"
         let message = "Tryton \(method): " + String(decoding: Array(detail.utf8.prefix(maxMessageBytes)), as: UTF8.self)
+        // A move dated after Tryton's own today (its local day, ours is the event's UTC day): not wrong,
+        // early. It waits and is tried again, so no one has to `retry` it by hand after midnight.
+        if kind == "UserWarning", parts.count > 1,
+            parts[1].arrayValue?.first?.stringValue?.hasPrefix("effective_date_future") == true
+        {
+            return .transient(message + " (waits for that day in Tryton)", retryAfter: .seconds(600))
+        }
         switch kind {
         case "UserError", "UserWarning", "ValidationError", "AccessError", "DomainValidationError",
             "RequiredValidationError", "SizeValidationError", "DigitsValidationError", "SelectionValidationError",
