@@ -56,10 +56,12 @@ public final class Hub: Sendable {
             throw .store(error)
         }
         let maxBatchBytes = Int(clamping: configuration.limits.maxBatchBytes.bytes)
+        let erpOutbox = outbox
         let router = HubRouter(
             batches: BatchEndpoint(
                 tokens: plantTokens, committer: committer, rules: options.eventRules, maxBatchBytes: maxBatchBytes,
-                maxBatchEvents: configuration.limits.maxBatchEvents, log: options.log),
+                maxBatchEvents: configuration.limits.maxBatchEvents, log: options.log,
+                stored: { erpOutbox.wake() }),
             reads: ReadEndpoints(
                 plantTokens: plantTokens, readerTokens: readerTokens, reader: reader,
                 defaultFeedLimit: options.defaultFeedLimit, maxFeedLimit: options.maxFeedLimit, clock: options.clock),

@@ -12,6 +12,9 @@ struct BatchEndpoint: Sendable {
     let maxBatchBytes: Int
     let maxBatchEvents: Int
     let log: @Sendable (String) -> Void
+    /// Called after a batch was stored: the ERP outbox's workers start on it now instead of at their
+    /// next poll.
+    var stored: @Sendable () -> Void = {}
 
     func handle(_ request: HTTPRequest) -> HTTPResponse {
         let plant: String
@@ -52,6 +55,7 @@ struct BatchEndpoint: Sendable {
         let checked = CheckedBatch(batch: Self.incoming(batch), rejections: rules.rejections(batch))
         switch committer.submit(checked) {
         case .decided(.accepted(let ackedThrough)):
+            stored()
             return HubResponses.acknowledged(ackedThrough)
         case .decided(.gap(let expected, let acked)):
             log(
