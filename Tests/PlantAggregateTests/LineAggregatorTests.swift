@@ -288,26 +288,4 @@ import Testing
         #expect(restarted.confirmations.map(\.gapMilliseconds) == [0, 0])
         #expect(restarted.confirmations.map(\.good) == [DecimalNumber(10), DecimalNumber(5)])
     }
-
-    /// Feeds send the order and the machine state only when they change, so the driver must make them
-    /// durable at once; counters can wait, a later reading carries what they missed.
-    @Test func orderAndStateChangesAskForACheckpointCountersDoNot() {
-        var line = LineHarness()
-        line.order("WO-1", at(0))
-        #expect(line.aggregator.checkpointDue)
-        line.aggregator.checkpointDue = false
-        line.send("good", 5, at(1))
-        line.send("good", 9, at(2))
-        #expect(!line.aggregator.checkpointDue)
-        line.order("WO-1", at(3))  // the same order again
-        #expect(!line.aggregator.checkpointDue)
-        line.send("state", 3, at(4))
-        #expect(line.aggregator.checkpointDue)
-        line.aggregator.checkpointDue = false
-        line.send("reason", .string("JAM"), at(4, 1))
-        #expect(line.aggregator.checkpointDue)
-        line.aggregator.checkpointDue = false
-        line.send("op", .string("0020"), at(5))
-        #expect(line.aggregator.checkpointDue)
-    }
 }

@@ -10,14 +10,14 @@ import Synchronization
 /// Feeds hand batches in through a bounded queue: when the stage is behind, `deliver` blocks,
 /// which pushes back on the feed's socket instead of growing memory. Each line's state is
 /// checkpointed in the same journal transaction as the events it produced (invariant 1), and
-/// after every pass that changed it (at most every `checkpointInterval`; an order or machine state
-/// change at once), so a restart resumes from a state that matches the journal exactly and lacks
-/// only what the killed process had not yet committed. Cumulative counters carry that into the next
-/// window; an order change is sent once, so the sooner it is durable the less a kill can misbook.
-/// While the stage commits, feeds queue more batches, so commits group under load.
+/// after every pass that changed it, so a restart resumes from a state that matches the journal
+/// exactly and lacks only what the killed process had not yet committed. Cumulative counters carry
+/// that into the next window, but a feed sends the order and machine state once, when they change:
+/// the sooner they are durable, the less a kill can misbook. While the stage commits, feeds queue
+/// more batches, so commits group under load (one commit per pass, not per sample).
 final class AggregationStage: @unchecked Sendable {
     // @unchecked: `queue`, `running` and the aggregators are only touched under `condition`'s
-    // lock (queue, running) or on the stage's own thread (aggregators, dirty, lastCheckpoint).
+    // lock (queue, running) or on the stage's own thread (aggregators, dirty, sourceClocks).
     private let condition = NSCondition()
     private var queue: [[TelemetrySample]] = []
     private var running = false
@@ -29,12 +29,8 @@ final class AggregationStage: @unchecked Sendable {
     private let currentOrders = Mutex<[String: String]>([:])
     /// Which aggregators read a tag; filled on first sight of each tag.
     private var routes: [String: [Int]] = [:]
+    /// Lines whose state changed since their last checkpoint.
     private var dirty: Set<Int> = []
-    /// Lines whose state the journal holds. A line without one is checkpointed at its first commit,
-    /// not `checkpointInterval` later: its first samples set the counters' baselines and the order,
-    /// which a kill before that checkpoint would forget (the feed sends neither again).
-    private var persisted: Set<Int> = []
-    private var lastCheckpoint: Int64 = 0
     /// Per line, the newest source time accepted and when it arrived: the line's clock (see `sourceNow`).
     private var sourceClocks: [SourceClock?]
 
@@ -44,35 +40,30 @@ final class AggregationStage: @unchecked Sendable {
     private let clock: @Sendable () -> Timestamp
     private let maxQueuedBatches: Int
     private let tickInterval: Duration
-    private let checkpointInterval: Int64
 
     static func checkpointKey(line: String) -> String { "aggregate/\(line)" }
 
     init(
         lines: [LineConfiguration], plant: String, journal: Journal, forwarder: Forwarder?, logger: AgentLogger,
         clock: @escaping @Sendable () -> Timestamp = { Timestamp.now() }, maxQueuedBatches: Int = 256,
-        tickInterval: Duration = .seconds(1), checkpointInterval: Duration = .zero
+        tickInterval: Duration = .seconds(1)
     ) throws {
         var aggregators: [LineAggregator] = []
-        var persisted: Set<Int> = []
         for line in lines {
             var state: AggregatorState?
             if let bytes = try journal.checkpoint(Self.checkpointKey(line: line.line)) {
                 state = try AggregatorState(decoding: bytes)
-                persisted.insert(aggregators.count)
             }
             aggregators.append(LineAggregator(configuration: line, plant: plant, state: state))
         }
         self.aggregators = aggregators
         self.sourceClocks = Array(repeating: nil, count: aggregators.count)
-        self.persisted = persisted
         self.journal = journal
         self.forwarder = forwarder
         self.logger = logger
         self.clock = clock
         self.maxQueuedBatches = maxQueuedBatches
         self.tickInterval = tickInterval
-        self.checkpointInterval = Int64(checkpointInterval.components.seconds * 1000)
         publishCurrentOrders()
     }
 
@@ -155,7 +146,7 @@ final class AggregationStage: @unchecked Sendable {
                     outputs[index, default: []] += aggregators[index].shutdown(now: sourceNow(index) ?? now)
                     dirty.insert(index)
                 }
-                commit(outputs, now: now.millisecondsSinceEpoch, force: true)
+                commit(outputs)
                 return
             }
             if ContinuousClock.now >= nextTick {
@@ -167,16 +158,16 @@ final class AggregationStage: @unchecked Sendable {
                 }
                 nextTick = ContinuousClock.now + tickInterval
             }
-            commit(outputs, now: clock().millisecondsSinceEpoch, force: false)
+            commit(outputs)
         }
     }
 
-    /// Journals the events with the states of the lines that produced them; between events, the
-    /// dirty states every `checkpointInterval`. Retries while the journal refuses (disk full): the
-    /// in-memory state is ahead of the journal until then, and the feed waits.
-    private func commit(_ outputs: [Int: [AggregatorOutput]], now: Int64, force: Bool) {
+    /// Journals the events with the states of the lines that produced them and of every other line
+    /// that changed. Retries while the journal refuses (disk full): the in-memory state is ahead of
+    /// the journal until then, and the feed waits.
+    private func commit(_ outputs: [Int: [AggregatorOutput]]) {
         var events: [Event] = []
-        var checkpointed: Set<Int> = []
+        var checkpointed = dirty
         for (index, produced) in outputs.sorted(by: { $0.key < $1.key }) {
             for output in produced {
                 switch output {
@@ -187,9 +178,6 @@ final class AggregationStage: @unchecked Sendable {
             }
             checkpointed.insert(index)
         }
-        if force || now - lastCheckpoint >= checkpointInterval { checkpointed.formUnion(dirty) }
-        checkpointed.formUnion(dirty.subtracting(persisted))
-        checkpointed.formUnion(dirty.filter { aggregators[$0].checkpointDue })
         guard !events.isEmpty || !checkpointed.isEmpty else { return }
         var checkpoints: [String: [UInt8]] = [:]
         for index in checkpointed {
@@ -226,10 +214,7 @@ final class AggregationStage: @unchecked Sendable {
                 Thread.sleep(forTimeInterval: min(5, 0.1 * Double(attempt)))
             }
         }
-        for index in checkpointed { aggregators[index].checkpointDue = false }
-        dirty.subtract(checkpointed)
-        persisted.formUnion(checkpointed)
-        lastCheckpoint = now
+        dirty.removeAll(keepingCapacity: true)
     }
 
     /// A line's "now" on its source's clock: the newest source time it accepted plus the monotonic time

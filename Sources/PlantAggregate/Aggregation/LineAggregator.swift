@@ -27,10 +27,6 @@ public struct LineAggregator: Sendable {
     var restoredReadings: [Bool]
     /// Source time of the last order or operation change seen in this run (not checkpointed).
     var lastContextChange: Int64 = .min
-    /// Set when the order, operation, machine state or stop reason changed: the driver should checkpoint
-    /// `state` now, because a feed sends these only when they change, so a restart from an older
-    /// checkpoint would not learn them again. The driver clears it after checkpointing.
-    public var checkpointDue = false
 
     /// Longest order or operation value accepted (UTF-8 bytes), so that event ids stay within 512 bytes.
     public static let maxOrderLength = 64
@@ -127,14 +123,12 @@ public struct LineAggregator: Sendable {
             let newState = stateValues[value.text]
             if newState == nil { core.excluded.invalid += 1 }
             if let old = core.machineState, let newState, old != newState { core.part!.stateChanged = true }
-            if newState != core.machineState { checkpointDue = true }
             core.machineState = newState
             tracks[slot] = TagTrack(time: time, reading: value, raw: 0)
         case .reason:
             accountState(to: time)
             let reason: String? = value.text.isEmpty ? nil : value.text
             if core.machineState == .down && reason != core.reason { core.part!.stateChanged = true }
-            if reason != core.reason { checkpointDue = true }
             core.reason = reason
             tracks[slot] = TagTrack(time: time, reading: value, raw: 0)
         case .order, .operation:
@@ -155,7 +149,6 @@ public struct LineAggregator: Sendable {
             if old != nil { core.part!.number += 1 }
             core.part!.start = cut
             lastContextChange = time
-            checkpointDue = true
         }
         return outputs
     }
