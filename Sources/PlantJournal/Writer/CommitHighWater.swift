@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#else
-    import Darwin
-#endif
+import Foundation
 
 /// The last committed seq of every stream, kept in a small text file beside the database
 /// (`journal.sqlite.highwater`).
@@ -78,19 +74,10 @@ final class CommitHighWater {
     /// The mark a previous run left: its journal's epoch and the last committed seq per stream;
     /// nil when there is none or it cannot be read (an older PlantSync wrote none).
     static func read(path: String) -> (epoch: String, seqs: [String: Int64])? {
-        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { _ = Glibc.close(fd) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while bytes.count < 1 << 20 {
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            guard count > 0 else { break }
-            bytes += buffer[0..<count]
-        }
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
         var epoch: String?
         var seqs: [String: Int64] = [:]
-        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") where !line.hasPrefix("#") {
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where !line.hasPrefix("#") {
             if line.hasPrefix("epoch ") {
                 epoch = String(line.dropFirst(6))
             } else if let space = line.firstIndex(of: " "), let seq = Int64(line[..<space]) {
