@@ -15,7 +15,7 @@ import PlantModel
 /// `method`): the hub sends one request at a time per connection, so once a request is through, the next
 /// bytes from Tryton are its answer. One thread per connection; `stop()` ends them all.
 final class TrytonHoldProxy: @unchecked Sendable {
-    // @unchecked: `calls`, `heldCalls` and `stopped` are only touched under `lock`; each connection's
+    // @unchecked: `calls` and `heldCalls` are only touched under `lock`; each connection's
     // sockets and buffers belong to its thread.
 
     /// Hold the answer to the `occurrence`-th call (1-based, over all connections) of `method`.
@@ -31,47 +31,21 @@ final class TrytonHoldProxy: @unchecked Sendable {
         var body: JSONValue
     }
 
-    let port: UInt16
+    private let server: LoopbackProxyServer
     private let upstreamPort: UInt16
     private let holds: Set<Hold>
-    private let listener: Int32
-    private let stopPipe: [Int32]
     private let lock = NSLock()
     private var calls: [(method: String, body: String)] = []
     private var heldCalls: [HeldCall] = []
-    private var stopped = false
-    private let threads = DispatchGroup()
 
     init(upstreamPort: Int, holds: [Hold]) throws {
         self.upstreamPort = UInt16(upstreamPort)
         self.holds = Set(holds)
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard listener >= 0 else { throw ChildProcess.Failure(description: "proxy socket: \(errnoText())") }
-        var address = loopback(port: 0)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard bound == 0, listen(listener, 64) == 0 else {
-            close(listener)
-            throw ChildProcess.Failure(description: "proxy bind/listen: \(errnoText())")
-        }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
-        }
-        port = UInt16(bigEndian: address.sin_port)
-        self.listener = listener
-        var fds: [Int32] = [-1, -1]
-        guard pipe(&fds) == 0 else {
-            close(listener)
-            throw ChildProcess.Failure(description: "proxy pipe: \(errnoText())")
-        }
-        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        stopPipe = fds
-        startThread { [self] in acceptLoop() }
+        server = try LoopbackProxyServer(name: "tryton-hold-proxy")
+        server.start { [self] client in relay(client: client) }
     }
+
+    var port: UInt16 { server.port }
 
     /// The calls whose answers were held so far (Tryton had answered), in order.
     var held: [HeldCall] { lock.withLock { heldCalls } }
@@ -80,58 +54,21 @@ final class TrytonHoldProxy: @unchecked Sendable {
     var relayed: [(method: String, body: String)] { lock.withLock { calls } }
 
     /// Closes the listener and every connection, and waits for the threads. Idempotent.
-    func stop() {
-        let first: Bool = lock.withLock {
-            defer { stopped = true }
-            return !stopped
-        }
-        guard first else { return }
-        var byte: UInt8 = 1
-        _ = write(stopPipe[1], &byte, 1)  // every thread polls the pipe: one byte wakes them all
-        _ = threads.wait(timeout: .now() + 10)
-        close(stopPipe[0])
-        close(stopPipe[1])
-    }
-
-    private func startThread(_ body: @escaping @Sendable () -> Void) {
-        threads.enter()
-        let thread = Thread { [threads] in
-            body()
-            threads.leave()
-        }
-        thread.name = "tryton-hold-proxy"
-        thread.start()
-    }
-
-    private func acceptLoop() {
-        defer { close(listener) }
-        while true {
-            var fds = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0), stopPollFD()]
-            guard poll(&fds, 2, -1) >= 0 || errno == EINTR else { return }
-            if fds[1].revents != 0 { return }
-            guard fds[0].revents != 0 else { continue }
-            let client = accept(listener, nil, nil)
-            guard client >= 0 else { continue }
-            _ = fcntl(client, F_SETFD, FD_CLOEXEC)
-            startThread { [self] in relay(client: client) }
-        }
-    }
-
-    private func stopPollFD() -> pollfd { pollfd(fd: stopPipe[0], events: Int16(POLLIN), revents: 0) }
+    func stop() { server.stop() }
 
     /// Relays one hub connection; ends when either side closes, at `stop()`, or after holding an answer
     /// once the hub's side is gone.
     private func relay(client: Int32) {
         defer { close(client) }
-        guard let server = connectLoopback(port: upstreamPort) else { return }
-        defer { close(server) }
+        guard let upstream = LoopbackProxyServer.connect(port: upstreamPort) else { return }
+        defer { close(upstream) }
         var requests = RequestScanner()
         var holding: HeldCall?
         var chunk = [UInt8](repeating: 0, count: 65_536)
         while true {
             var fds = [
                 pollfd(fd: client, events: Int16(POLLIN), revents: 0),
-                pollfd(fd: server, events: Int16(POLLIN), revents: 0), stopPollFD(),
+                pollfd(fd: upstream, events: Int16(POLLIN), revents: 0), server.stopPollFD(),
             ]
             guard poll(&fds, 3, -1) >= 0 || errno == EINTR else { return }
             if fds[2].revents != 0 { return }
@@ -144,14 +81,14 @@ final class TrytonHoldProxy: @unchecked Sendable {
             if fds[0].revents != 0 {
                 let count = chunk.withUnsafeMutableBytes { read(client, $0.baseAddress, $0.count) }
                 if count < 0, errno == EINTR { continue }
-                guard count > 0, writeAll(server, chunk[..<count]) else { return }
+                guard count > 0, LoopbackProxyServer.writeAll(upstream, chunk[..<count]) else { return }
                 for request in requests.scan(chunk[..<count]) {
                     if let call = record(request) { holding = call }
                 }
             } else if fds[1].revents != 0 {
-                let count = chunk.withUnsafeMutableBytes { read(server, $0.baseAddress, $0.count) }
+                let count = chunk.withUnsafeMutableBytes { read(upstream, $0.baseAddress, $0.count) }
                 if count < 0, errno == EINTR { continue }
-                guard count > 0, writeAll(client, chunk[..<count]) else { return }
+                guard count > 0, LoopbackProxyServer.writeAll(client, chunk[..<count]) else { return }
             }
         }
     }
@@ -170,40 +107,11 @@ final class TrytonHoldProxy: @unchecked Sendable {
     private func waitForClose(_ fd: Int32) {
         var byte: UInt8 = 0
         while true {
-            var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0), stopPollFD()]
+            var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0), server.stopPollFD()]
             guard poll(&fds, 2, -1) >= 0 || errno == EINTR else { return }
             if fds[1].revents != 0 { return }
             if fds[0].revents != 0, read(fd, &byte, 1) <= 0 { return }
         }
-    }
-
-    private func connectLoopback(port: UInt16) -> Int32? {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { return nil }
-        var address = loopback(port: port)
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else {
-            close(fd)
-            return nil
-        }
-        return fd
-    }
-
-    private func writeAll(_ fd: Int32, _ bytes: ArraySlice<UInt8>) -> Bool {
-        var offset = bytes.startIndex
-        while offset < bytes.endIndex {
-            let written = bytes[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                return false
-            }
-            offset += written
-        }
-        return true
     }
 }
 
@@ -229,13 +137,3 @@ private struct RequestScanner {
         return bodies
     }
 }
-
-private func loopback(port: UInt16) -> sockaddr_in {
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = port.bigEndian
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    return address
-}
-
-private func errnoText() -> String { String(cString: strerror(errno)) }
