@@ -178,43 +178,29 @@ import Testing
 
     /// Token and agent.yaml: the agent dials the PLC; the hub is unreachable, so everything stays journaled.
     private func prepare(_ directory: String, plcPort: UInt16) throws -> String {
-        try FileManager.default.createDirectory(atPath: directory + "/data", withIntermediateDirectories: true)
-        let token = directory + "/agent.token"
-        try "test-token\n".write(toFile: token, atomically: true, encoding: .utf8)
-        chmod(token, 0o600)
-        let config = directory + "/agent.yaml"
-        try """
-        plant: P100
-        data_dir: \(directory)/data
-        log:
-          level: warning
-        hub:
-          url: http://127.0.0.1:9/
-          allow_plain_http: true
-          token_file: \(token)
-        status:
-          listen: 127.0.0.1:0
-        inputs:
-          - name: plc
-            type: telemetry_tcp
-            connect: 127.0.0.1:\(plcPort)
-            format: kepware_json
-            reconnect_delay: 100ms
-            reconnect_max_delay: 1s
-        lines:
-          - line: L3
-            work_center: WC-L3
-            counters:
-              good: \(SimulatedPLC.goodTag)
-              scrap: \(SimulatedPLC.scrapTag)
-              width: 16
-              max_rollover_step: 40000
-            order:
-              tag: \(SimulatedPLC.orderTag)
-            window: 2s
-            lateness: 1s
-        """.write(toFile: config, atomically: true, encoding: .utf8)
-        return config
+        try OfflineAgentConfiguration.write(
+            in: directory,
+            """
+            inputs:
+              - name: plc
+                type: telemetry_tcp
+                connect: 127.0.0.1:\(plcPort)
+                format: kepware_json
+                reconnect_delay: 100ms
+                reconnect_max_delay: 1s
+            lines:
+              - line: L3
+                work_center: WC-L3
+                counters:
+                  good: \(SimulatedPLC.goodTag)
+                  scrap: \(SimulatedPLC.scrapTag)
+                  width: 16
+                  max_rollover_step: 40000
+                order:
+                  tag: \(SimulatedPLC.orderTag)
+                window: 2s
+                lateness: 1s
+            """)
     }
 }
 

@@ -149,41 +149,27 @@ import Testing
     /// Folders, token and agent.yaml; returns the configuration's path.
     private func prepare(_ directory: String, drop: String) throws -> String {
         try FileManager.default.createDirectory(atPath: drop, withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(atPath: directory + "/data", withIntermediateDirectories: true)
-        let token = directory + "/agent.token"
-        try "test-token\n".write(toFile: token, atomically: true, encoding: .utf8)
-        chmod(token, 0o600)
-        let config = directory + "/agent.yaml"
-        try """
-        plant: P100
-        data_dir: \(directory)/data
-        log:
-          level: warning
-        hub:
-          url: http://127.0.0.1:9/
-          allow_plain_http: true
-          token_file: \(token)
-        status:
-          listen: 127.0.0.1:0
-        inputs:
-          - name: drop
-            type: file_drop
-            directory: \(drop)
-            event: inventory_movement
-            delimiter: ";"
-            decimal_comma: true
-            settle_time: 0s
-            poll_interval: 200ms
-            columns:
-              occurred_at: Zeit
-              kind: Art
-              plant: "=P100"
-              item: Material
-              quantity: Menge
-              unit: ME
-              to_location: Lager
-        """.write(toFile: config, atomically: true, encoding: .utf8)
-        return config
+        return try OfflineAgentConfiguration.write(
+            in: directory,
+            """
+            inputs:
+              - name: drop
+                type: file_drop
+                directory: \(drop)
+                event: inventory_movement
+                delimiter: ";"
+                decimal_comma: true
+                settle_time: 0s
+                poll_interval: 200ms
+                columns:
+                  occurred_at: Zeit
+                  kind: Art
+                  plant: "=P100"
+                  item: Material
+                  quantity: Menge
+                  unit: ME
+                  to_location: Lager
+            """)
     }
 
     /// ~100 MB: one row template, its row number and item patched in place, written 4 MiB at a time.
